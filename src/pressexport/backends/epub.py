@@ -1,0 +1,300 @@
+"""EPUB backend: an EPUB 3 package (with NCX fallback) built with ebooklib, reproducible byte for byte."""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+import zipfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from .. import images, pages
+from ..atomic import write_atomic
+from ..errors import InputError
+from ..model import Asset, Article, Note, RenderedArticle
+from ..stamp import edition_time
+from ..styles import fonts_dir, styles_dir
+
+log = logging.getLogger(__name__)
+
+STYLESHEETS = ("base.css", "epub.css")
+ID_NAMESPACE = uuid.UUID("6f1c3d0e-7a51-4d1f-9a55-0d8b7c3e2a10")  # pressexport's namespace for uuid5 ids
+XHTML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+              '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+              'lang="{lang}" xml:lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n<title>{title}</title>\n{links}'
+              '</head>\n<body{body_type}>\n')
+XHTML_TAIL = "\n</body>\n</html>\n"
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """How the EPUB edition is packaged."""
+
+    embed_fonts: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML document of the book."""
+
+    file_name: str
+    title: str
+    content: str  # full XHTML document
+    landmark: str = ""  # epub:type for the landmarks nav (cover, titlepage, bodymatter, copyright-page)
+
+
+def write(rendered: RenderedArticle, path: Path, options: EpubOptions = EpubOptions()) -> Path:
+    """Render the EPUB edition and write it atomically to ``path``."""
+    return write_atomic(path, render(rendered, options))
+
+
+def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> bytes:
+    """The EPUB edition as bytes: build the book, then write it as a reproducible zip."""
+    article = rendered.article
+    book = new_book(article)
+    add_stylesheets(book)
+    cover = cover_image(rendered)
+    add_images(book, rendered.assets, cover)
+    documents = [
+        cover_document(article, cover),
+        title_document(article),
+        article_document(rendered),
+        credits_document(article, generated_cover=article.cover is None or article.cover.image is None),
+    ]
+    add_documents(book, documents)
+    add_navigation(book, rendered, documents)
+    return reproducible_zip(package(book, article), edition_time(article))
+
+
+def new_book(article: Article) -> epub.EpubBook:
+    """An ebooklib book with the Dublin Core metadata set."""
+    book = epub.EpubBook()
+    book.set_identifier(f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, article.source_hash or article.title)}")
+    book.set_title(article.title)
+    book.set_language(article.lang)
+    for name in article.authors:
+        book.add_author(name)
+    if article.date:
+        book.add_metadata("DC", "date", article.date)
+    if pages.publication_of(article):
+        book.add_metadata("DC", "publisher", pages.publication_of(article))
+    if article.description:
+        book.add_metadata("DC", "description", article.description)
+    for tag in article.tags:
+        book.add_metadata("DC", "subject", tag)
+    if article.licence is not None:
+        book.add_metadata("DC", "rights", article.licence.rights_statement)
+        if article.licence.url:
+            book.add_metadata(None, "meta", article.licence.url, {"property": "dcterms:license"})
+    return book
+
+
+def add_stylesheets(book: epub.EpubBook) -> None:
+    """The shared base.css and the EPUB's own epub.css."""
+    folder = styles_dir()
+    for name in STYLESHEETS:
+        book.add_item(epub.EpubItem(uid=f"css-{name.split('.')[0]}", file_name=f"styles/{name}",
+                                    media_type="text/css", content=(folder / name).read_bytes()))
+
+
+def cover_image(rendered: RenderedArticle) -> Asset:
+    """The article's cover photo (normalised), or a typographic cover generated from the title."""
+    article = rendered.article
+    if article.cover is not None and article.cover.image is not None:
+        try:
+            data, media_type = images.load_image(article.cover.image)
+            return Asset("images/cover." + ("jpg" if media_type == "image/jpeg" else "png"), media_type, data,
+                         alt=article.cover.alt or f"Cover photo: {article.cover.caption}".strip(": "))
+        except InputError as exc:
+            log.warning("%s: cover image unusable (%s); generating a cover", article.path, exc.message)
+    data = images.generate_cover(article.title, publication=pages.publication_of(article),
+                                 byline=pages.byline(article), lang=article.lang, fonts_dir=fonts_dir())
+    return Asset("images/cover.png", "image/png", data, alt=f"Cover: {article.title}")
+
+
+def add_images(book: epub.EpubBook, assets: tuple[Asset, ...], cover: Asset) -> None:
+    """Every image the text uses, plus the cover image marked ``cover-image``."""
+    cover_item = epub.EpubItem(uid="cover-image", file_name=cover.name, media_type=cover.media_type,
+                               content=cover.data)
+    cover_item.properties = ["cover-image"]
+    book.add_item(cover_item)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    for index, asset in enumerate(assets, start=1):
+        book.add_item(epub.EpubItem(uid=f"image-{index}", file_name=asset.name, media_type=asset.media_type,
+                                    content=asset.data))
+
+
+def xhtml(article: Article, title: str, body: str, body_type: str = "") -> str:
+    """A complete, well-formed XHTML document linking the book's stylesheets."""
+    links = "".join(f'<link rel="stylesheet" type="text/css" href="styles/{name}"/>\n' for name in STYLESHEETS)
+    head = XHTML_HEAD.format(lang=escape(article.lang), title=escape(title), links=links,
+                             body_type=f' epub:type="{body_type}"' if body_type else "")
+    document = head + body + XHTML_TAIL
+    etree.fromstring(document.encode())  # raises if anything upstream produced malformed XHTML
+    return document
+
+
+def cover_document(article: Article, cover: Asset) -> Document:
+    """The cover page that reading apps show first."""
+    body = (f'<section class="cover-page" epub:type="cover"><img src="{cover.name}" '
+            f'alt="{escape(cover.alt)}"/></section>')
+    return Document("cover.xhtml", "Cover", xhtml(article, "Cover", body), landmark="cover")
+
+
+def title_document(article: Article) -> Document:
+    """The title page: publication, title, byline, first publication."""
+    body = f'<section class="title-page" epub:type="titlepage">{pages.title_block(article)}</section>'
+    return Document("title.xhtml", "Title page", xhtml(article, article.title, body), landmark="titlepage")
+
+
+def article_document(rendered: RenderedArticle) -> Document:
+    """The article's text, with its footnotes as EPUB 3 footnotes after it."""
+    article = rendered.article
+    heading = f'<h1 class="article-title">{escape(article.title)}</h1>'
+    body = (f'<section class="article-body" epub:type="bodymatter chapter">{heading}'
+            f"{epub_note_calls(rendered.body_html)}{notes_section(rendered.notes)}</section>")
+    return Document("article.xhtml", article.title, xhtml(article, article.title, body), landmark="bodymatter")
+
+
+def epub_note_calls(body_html: str) -> str:
+    """Mark footnote calls as ``noteref`` for reading systems' pop-up notes."""
+    return body_html.replace('<a class="noteref" ', '<a class="noteref" epub:type="noteref" role="doc-noteref" ')
+
+
+def notes_section(notes: tuple[Note, ...]) -> str:
+    """Footnotes as ``<aside epub:type="footnote">`` with back links to their first call."""
+    if not notes:
+        return ""
+    asides = [
+        f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="note-{note.number}">'
+        f'<p class="note-number"><a class="backlink" role="doc-backlink" href="#noteref-{note.number}">'
+        f"{note.number}.</a></p>{note.html}</aside>"
+        for note in notes
+    ]
+    return f'<section class="notes" epub:type="footnotes"><h2>Notes</h2>{"".join(asides)}</section>'
+
+
+def credits_document(article: Article, *, generated_cover: bool) -> Document:
+    """The credits and licence page, marked as the copyright page."""
+    body = pages.credits_page(article, generated_cover=generated_cover, heading_level=1)
+    body = body.replace('<section class="credits" id="credits">',
+                        '<section class="credits" id="credits" epub:type="copyright-page">', 1)
+    return Document("credits.xhtml", "Credits and licence", xhtml(article, "Credits and licence", body),
+                    landmark="copyright-page")
+
+
+def add_documents(book: epub.EpubBook, documents: list[Document]) -> None:
+    """Add the XHTML documents to the manifest and, in order, to the spine."""
+    items = []
+    for document in documents:
+        item = epub.EpubItem(uid=document.file_name.split(".")[0], file_name=document.file_name,
+                             media_type="application/xhtml+xml", content=document.content.encode())
+        book.add_item(item)
+        items.append(item)
+    book.spine = items
+
+
+def add_navigation(book: epub.EpubBook, rendered: RenderedArticle, documents: list[Document]) -> None:
+    """The EPUB 3 navigation document (TOC and landmarks) and the EPUB 2 NCX built from the same TOC."""
+    article = rendered.article
+    book.toc = toc_entries(rendered)
+    book.add_item(epub.EpubNcx())
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
+                        content=nav_document(article, rendered, documents).encode())
+    nav.properties = ["nav"]
+    book.add_item(nav)
+
+
+def toc_entries(rendered: RenderedArticle) -> list:
+    """ebooklib TOC (for the NCX): the article with its headings nested, then the credits."""
+    children = nest_headings(rendered.headings)
+    article_link = epub.Link("article.xhtml", rendered.article.title, "toc-article")
+    entry = (epub.Section(rendered.article.title, "article.xhtml"), children) if children else article_link
+    return [entry, epub.Link("credits.xhtml", "Credits and licence", "toc-credits")]
+
+
+def nest_headings(headings: tuple[tuple[int, str, str], ...]) -> list:
+    """Nest (level, id, text) headings into ebooklib's (Section, [children]) tuples."""
+    root: list = []
+    stack: list[tuple[int, list]] = [(1, root)]
+    for level, anchor, text in headings:
+        while len(stack) > 1 and stack[-1][0] >= level:
+            stack.pop()
+        children: list = []
+        stack[-1][1].append((epub.Section(text, f"article.xhtml#{anchor}"), children))
+        stack.append((level, children))
+    return [strip_empty(entry) for entry in root]
+
+
+def strip_empty(entry):
+    """A (Section, []) without children becomes a plain Link, as ebooklib's NCX writer expects."""
+    section, children = entry
+    if not children:
+        return epub.Link(section.href, section.title, section.href.replace("#", "-").replace(".", "-"))
+    return (section, [strip_empty(child) for child in children])
+
+
+def nav_document(article: Article, rendered: RenderedArticle, documents: list[Document]) -> str:
+    """The navigation document: a TOC mirroring the headings, and landmarks."""
+    heading_list = nav_list(rendered.headings)
+    toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1><ol>'
+           f'<li><a href="article.xhtml">{escape(article.title)}</a>{heading_list}</li>'
+           f'<li><a href="credits.xhtml">Credits and licence</a></li></ol></nav>')
+    landmark_items = "".join(
+        f'<li><a epub:type="{doc.landmark}" href="{doc.file_name}">{escape(doc.title)}</a></li>'
+        for doc in documents if doc.landmark)
+    landmarks = f'<nav epub:type="landmarks" id="landmarks" hidden=""><h2>Landmarks</h2><ol>{landmark_items}</ol></nav>'
+    return xhtml(article, "Contents", toc + landmarks)
+
+
+def nav_list(headings: tuple[tuple[int, str, str], ...]) -> str:
+    """Nested <ol> of headings; a deeper level opens a list, a shallower one closes lists."""
+    if not headings:
+        return ""
+    parts, depth_stack = [], []
+    for level, anchor, text in headings:
+        if not depth_stack or level > depth_stack[-1]:
+            parts.append("<ol>")
+            depth_stack.append(level)
+        else:
+            parts.append("</li>")
+            while len(depth_stack) > 1 and level < depth_stack[-1]:
+                parts.append("</ol></li>")
+                depth_stack.pop()
+        parts.append(f'<li><a href="article.xhtml#{anchor}">{escape(text)}</a>')
+    parts.append("</li>" + "</ol></li>" * (len(depth_stack) - 1) + "</ol>")
+    return "".join(parts)
+
+
+def package(book: epub.EpubBook, article: Article) -> bytes:
+    """ebooklib's zip, in memory; a write failure becomes an error instead of a False return."""
+    buffer = io.BytesIO()
+    writer = epub.EpubWriter(buffer, book, {"epub3_pages": False, "mtime": edition_time(article)})
+    writer.process()
+    try:
+        writer.write()
+    except Exception as exc:  # ebooklib raises assorted types from lxml and zipfile
+        raise InputError(f"cannot package the EPUB: {exc}", where=article.path) from None
+    return buffer.getvalue()
+
+
+def reproducible_zip(data: bytes, when) -> bytes:
+    """Rewrite the zip: ``mimetype`` first and stored, fixed entry times and attributes."""
+    stamp = (max(1980, when.year), when.month, when.day, when.hour, when.minute, when.second)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    ordered = ["mimetype"] + [name for name in names if name != "mimetype"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+    return buffer.getvalue()

@@ -1,0 +1,160 @@
+"""PDF backend: the rendered article laid out by WeasyPrint with base.css + print.css."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import weasyprint
+from lxml import etree, html as lxml_html
+
+from .. import __version__, images, pages
+from ..atomic import write_atomic
+from ..errors import InputError
+from ..fetcher import SandboxFetcher
+from ..model import Asset, Note, RenderedArticle
+from ..stamp import edition_time
+from ..styles import styles_dir
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
+STYLESHEETS = ("fonts.css", "base.css", "print.css")
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How the PDF edition is laid out."""
+
+    page_size: str = "a4"
+
+
+def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOptions()) -> Path:
+    """Render the PDF edition and write it atomically to ``path``."""
+    return write_atomic(path, render(rendered, options))
+
+
+def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> bytes:
+    """The PDF edition as bytes."""
+    article = rendered.article
+    if options.page_size not in PAGE_SIZES:
+        raise InputError(f"unknown page size '{options.page_size}'", hint=f"use one of {', '.join(PAGE_SIZES)}")
+    assets = {asset.name: asset for asset in rendered.assets}
+    cover = cover_asset(rendered)
+    if cover is not None:
+        assets[cover.name] = cover
+    folder = styles_dir()
+    fetcher = SandboxFetcher(allowed=[article.root, folder], assets=assets, asset_base=article.root,
+                             document=str(article.path))
+    stylesheets = [weasyprint.CSS(filename=folder / name, url_fetcher=fetcher) for name in STYLESHEETS]
+    stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]}; }}"))
+    document = weasyprint.HTML(string=document_html(rendered, cover), base_url=article.root.as_uri() + "/",
+                               url_fetcher=fetcher)
+    with engine_warnings_as_ours(str(article.path)):
+        return document.write_pdf(stylesheets=stylesheets, custom_metadata=True,
+                                  pdf_identifier=article.source_hash[:32].encode() or None)
+
+
+def cover_asset(rendered: RenderedArticle) -> Asset | None:
+    """The cover photo as an asset, when the article has a usable one."""
+    cover = rendered.article.cover
+    if cover is None or cover.image is None:
+        return None
+    try:
+        data, media_type = images.load_image(cover.image)
+    except InputError as exc:
+        log.warning("%s: cover image unusable (%s); printing without it", rendered.article.path, exc.message)
+        return None
+    return Asset(name=f"images/cover.{'jpg' if media_type == 'image/jpeg' else 'png'}", media_type=media_type,
+                 data=data, alt=cover.alt)
+
+
+def document_html(rendered: RenderedArticle, cover: Asset | None) -> str:
+    """The whole printed document: title block, body with footnotes, credits page, print note."""
+    article = rendered.article
+    return "\n".join([
+        f'<!DOCTYPE html><html lang="{escape(article.lang)}"><head><meta charset="utf-8"/>',
+        head_metadata(rendered),
+        "</head><body>",
+        pages.title_block(article, cover.name if cover else None),
+        f'<main class="article-body">{with_footnotes(rendered.body_html, rendered.notes)}</main>',
+        pages.credits_page(article, generated_cover=cover is None),
+        pages.print_note(article),
+        "</body></html>",
+    ])
+
+
+def head_metadata(rendered: RenderedArticle) -> str:
+    """<title> and <meta> elements that WeasyPrint turns into the PDF's document information."""
+    article = rendered.article
+    licence = article.licence
+    keywords = list(article.tags) + ([licence.short] if licence else [])
+    meta = [("generator", f"pressexport {__version__}"), ("dcterms.created", edition_time(article).isoformat()),
+            ("keywords", ", ".join(k.replace(",", " ") for k in keywords))]
+    meta += [("author", name) for name in article.authors]
+    meta.append(("description", article.description or (licence.rights_statement if licence else "")))
+    if licence is not None:
+        meta += [("rights", licence.rights_statement), ("license", licence.url or licence.name)]
+    meta.append(("source-sha256", article.source_hash))
+    tags = [f'<meta name="{escape(name)}" content="{escape(value)}"/>' for name, value in meta if value]
+    return f"<title>{escape(article.title)}</title>" + "".join(tags)
+
+
+def with_footnotes(body_html: str, notes: tuple[Note, ...]) -> str:
+    """Put each note's text where it is first called, for CSS ``float: footnote``."""
+    if not notes:
+        return body_html
+    wrapper = lxml_html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    by_number = {note.number: note for note in notes}
+    shown: dict[int, int] = {}
+    for call in wrapper.xpath('.//a[@class="noteref"]'):
+        number = int(call.get("href").rsplit("-", 1)[-1])
+        if number in shown:
+            again = etree.Element("sup", {"class": "noteref-again"})
+            again.text = str(shown[number])
+            again.tail = call.tail
+            call.getparent().replace(call, again)
+            continue
+        shown[number] = len(shown) + 1
+        footnote = footnote_span(by_number[number])
+        footnote.tail = call.tail
+        call.getparent().replace(call, footnote)
+    return "".join(etree.tostring(child, encoding="unicode", method="html") for child in wrapper) \
+        if not (wrapper.text or "").strip() else lxml_html.tostring(wrapper, encoding="unicode")
+
+
+def footnote_span(note: Note) -> etree._Element:
+    """A ``<span class="footnote">`` holding the note's content, paragraphs turned into block spans."""
+    holder = lxml_html.fragment_fromstring(note.html or " ", create_parent="span")
+    holder.set("class", "footnote")
+    for block in holder.xpath(".//p | .//div | .//blockquote | .//pre | .//ul | .//ol | .//li"):
+        block.tag = "span"
+        block.set("class", "footnote-para")
+    return holder
+
+
+@contextmanager
+def engine_warnings_as_ours(document: str):
+    """Re-log WeasyPrint's warnings and errors (skipped images, missing glyphs) as our own warnings."""
+    handler = _Relay(document)
+    engine_log = logging.getLogger("weasyprint")
+    engine_log.addHandler(handler)
+    previous = engine_log.propagate
+    engine_log.propagate = False
+    try:
+        yield
+    finally:
+        engine_log.removeHandler(handler)
+        engine_log.propagate = previous
+
+
+class _Relay(logging.Handler):
+    def __init__(self, document: str):
+        super().__init__(level=logging.WARNING)
+        self.document = document
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.warning("%s: PDF engine: %s", self.document, record.getMessage())

@@ -1,0 +1,93 @@
+"""The flat orchestrator: read → render → write, for one article or a folder of them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .backends import BACKENDS
+from .backends.epub import EpubOptions
+from .backends.pdf import PdfOptions
+from .core import render_article
+from .errors import PressexportError
+from .model import RenderedArticle
+from .source import load_article
+
+log = logging.getLogger(__name__)
+
+FORMATS = tuple(BACKENDS)
+ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a build needs besides the articles."""
+
+    out_dir: Path = Path("output")
+    formats: tuple[str, ...] = FORMATS
+    root: Path | None = None
+    pdf: PdfOptions = PdfOptions()
+    epub: EpubOptions = EpubOptions()
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote and what failed (one clear line per failure)."""
+
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def write_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptions = PdfOptions()) -> Path:
+    """Write the PDF edition of a rendered article."""
+    return BACKENDS["pdf"].write(rendered, Path(path), options)
+
+
+def write_epub(rendered: RenderedArticle, path: str | Path, options: EpubOptions = EpubOptions()) -> Path:
+    """Write the EPUB edition of a rendered article."""
+    return BACKENDS["epub"].write(rendered, Path(path), options)
+
+
+def find_articles(path: Path) -> list[Path]:
+    """A Markdown file as given, or every Markdown file under a folder (sorted, hidden ones skipped)."""
+    if not path.is_dir():
+        return [path]
+    found = [p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(path).parts)
+             and p.name.lower() not in {"readme.md", "license.md", "licence.md"}]
+    return sorted(found)
+
+
+def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> BuildReport:
+    """Build every requested format for every article; one bad article does not stop the others."""
+    report = BuildReport()
+    for given in map(Path, paths):
+        root = options.root or (given if given.is_dir() else None)
+        for article_path in find_articles(given):
+            try:
+                report.written += build_one(article_path, root, options)
+            except PressexportError as exc:
+                report.failures.append(exc.one_line())
+            except Exception as exc:  # an engine bug must not stop the other articles
+                log.debug("internal error on %s", article_path, exc_info=True)
+                report.failures.append(f"{article_path}: internal error ({type(exc).__name__}: {exc}); "
+                                       "please report it with this file")
+    return report
+
+
+def build_one(path: Path, root: Path | None, options: BuildOptions) -> list[Path]:
+    """Load, render and write one article in each requested format."""
+    article = load_article(path, root=root)
+    rendered = render_article(article)
+    written = []
+    for name in options.formats:
+        target = options.out_dir / f"{article.slug}.{name}"
+        backend_options = options.pdf if name == "pdf" else options.epub
+        written.append(BACKENDS[name].write(rendered, target, backend_options))
+        log.info("wrote %s", target)
+    return written

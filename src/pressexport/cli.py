@@ -1,0 +1,111 @@
+"""The ``pressexport`` command line: the only place that prints."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .backends.epub import EpubOptions
+from .backends.pdf import PAGE_SIZES, PdfOptions
+from .build import BuildOptions, BuildReport, build
+
+app = typer.Typer(
+    help="Turn Markdown articles into print-ready PDFs and EPUBs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Paths = Annotated[list[Path], typer.Argument(help="Markdown files, or folders to search for them.",
+                                             show_default=False)]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions into.")]
+Root = Annotated[Optional[Path], typer.Option(
+    "--root", help="Content root: nothing outside it is read. Default: the folder given, or the article's folder.")]
+PageSize = Annotated[str, typer.Option("--page-size", help=f"PDF page size: {', '.join(PAGE_SIZES)}.")]
+EmbedFonts = Annotated[bool, typer.Option("--embed-fonts", help="Embed the shipped OFL fonts in the EPUB.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+
+
+class LineHandler(logging.Handler):
+    """Print each warning as one line on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno == logging.WARNING else record.levelname.lower()
+        typer.echo(f"{level}: {record.getMessage()}", err=True)
+
+
+def setup_logging(quiet: bool) -> None:
+    """Route the package's log records to stderr, once."""
+    logger = logging.getLogger("pressexport")
+    logger.handlers[:] = [LineHandler()]
+    logger.setLevel(logging.ERROR if quiet else logging.WARNING)
+    logger.propagate = False
+
+
+def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | None, page_size: str,
+        embed_fonts: bool, quiet: bool) -> None:
+    """Build, report and exit with 0 (all written), 1 (some failed) or 2 (usage error)."""
+    setup_logging(quiet)
+    if page_size.lower() not in PAGE_SIZES:
+        typer.echo(f"error: unknown page size '{page_size}'; use one of {', '.join(PAGE_SIZES)}", err=True)
+        raise typer.Exit(2)
+    options = BuildOptions(out_dir=out, formats=formats, root=root,
+                           pdf=PdfOptions(page_size=page_size.lower()), epub=EpubOptions(embed_fonts=embed_fonts))
+    report = build(paths, options)
+    print_report(report, quiet)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def print_report(report: BuildReport, quiet: bool) -> None:
+    """One line per file written and per failure."""
+    if not quiet:
+        for path in report.written:
+            typer.echo(f"wrote {path}")
+    for failure in report.failures:
+        typer.echo(f"error: {failure}", err=True)
+    if report.failures and not quiet:
+        typer.echo(f"{len(report.failures)} article(s) failed, {len(report.written)} file(s) written", err=True)
+
+
+@app.command("build")
+def build_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
+                  embed_fonts: EmbedFonts = False, quiet: Quiet = False) -> None:
+    """Write the PDF and the EPUB edition of each article into the output folder."""
+    run(paths, ("pdf", "epub"), out, root, page_size, embed_fonts, quiet)
+
+
+@app.command("pdf")
+def pdf_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
+                quiet: Quiet = False) -> None:
+    """Write only the PDF edition of each article."""
+    run(paths, ("pdf",), out, root, page_size, False, quiet)
+
+
+@app.command("epub")
+def epub_command(paths: Paths, out: Out = Path("output"), root: Root = None, embed_fonts: EmbedFonts = False,
+                 quiet: Quiet = False) -> None:
+    """Write only the EPUB edition of each article."""
+    run(paths, ("epub",), out, root, "a4", embed_fonts, quiet)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"pressexport {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                               help="Show the version and exit.")] = False) -> None:
+    """Turn Markdown articles into print-ready PDFs and EPUBs."""
+
+
+def entry_point() -> None:
+    """Console-script entry: Typer's usage errors exit with 2."""
+    sys.exit(app())

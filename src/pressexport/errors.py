@@ -1,0 +1,37 @@
+"""Errors that reach users as one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PressexportError(Exception):
+    """A problem with the user's input or set-up, reported as one line.
+
+    ``where`` names the file (and line or key) at fault; ``hint`` says what to do.
+    """
+
+    def __init__(self, message: str, *, where: str | Path | None = None, hint: str = ""):
+        self.message = message
+        self.where = str(where) if where is not None else None
+        self.hint = hint
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """The message as a single line: ``where: message (hint)``."""
+        text = self.message if not self.where else f"{self.where}: {self.message}"
+        if self.hint:
+            text = f"{text}; {self.hint}"
+        return " ".join(text.split())
+
+
+class InputError(PressexportError):
+    """The article, its front matter or one of its assets is unusable."""
+
+
+class UnknownLicence(InputError):
+    """A licence value that the catalogue does not know."""
+
+
+class OutputError(PressexportError):
+    """An output file could not be written."""

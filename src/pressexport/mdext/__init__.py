@@ -1,0 +1,1 @@
+"""Python-Markdown extensions that pressexport registers on top of the standard ones."""

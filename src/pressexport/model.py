@@ -1,0 +1,118 @@
+"""Immutable values that cross the boundaries between stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence from the catalogue (``data/licences.yaml``)."""
+
+    id: str  # SPDX-style id, e.g. "CC-BY-SA-4.0"; "LicenseRef-All-rights-reserved"
+    name: str  # full name, e.g. "Creative Commons Attribution-ShareAlike 4.0 International"
+    short: str  # usual written form, e.g. "CC BY-SA 4.0"
+    url: str | None  # deed URL; None for "all rights reserved"
+    deed: str  # one-line summary of what the licence allows
+
+    @property
+    def rights_statement(self) -> str:
+        """A sentence suitable for dc:rights and the PDF's XMP rights."""
+        if self.url is None:
+            return "All rights reserved."
+        return f"Licensed under {self.name} ({self.short}), {self.url}"
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The article's cover photo, or what is known of it when the file is absent."""
+
+    image: Path | None = None  # resolved inside the content root; None: generate a cover
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    licence: Licence | None = None
+    declared_image: str = ""  # the path as written in front matter, for messages
+
+
+@dataclass(frozen=True)
+class Related:
+    """A related-reading reference (a "further reading" card)."""
+
+    title: str
+    source: str = ""
+    url: str | None = None
+    key: str = ""  # the id used to place the box in the body
+
+
+@dataclass(frozen=True)
+class FirstPublished:
+    """Where and when the article first appeared."""
+
+    date: str = ""  # ISO date or year-month, e.g. "2020-04"
+    publication: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source article: validated metadata plus its Markdown body."""
+
+    path: Path  # the Markdown file
+    root: Path  # content root: nothing outside it is read
+    slug: str
+    title: str
+    body: str  # Markdown, front matter removed
+    body_line: int = 1  # line number of the body's first line in the file
+    lang: str = "en"
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    date: str = ""  # ISO date of publication
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    publication: str = ""
+    first_published: FirstPublished | None = None
+    note: str = ""
+    licence: Licence | None = None
+    cover: Cover | None = None
+    related: tuple[Related, ...] = ()
+    print_note: str = ""
+    end_mark: str = ""
+    base_url: str = ""
+    source_hash: str = ""  # sha256 of the source file's bytes
+    source_bytes: bytes = field(default=b"", repr=False)
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder that relative references in the article start from."""
+        return self.path.parent
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file the edition carries, already normalised (e.g. an image)."""
+
+    name: str  # path inside the edition, e.g. "images/fig-1.png"
+    media_type: str
+    data: bytes = field(repr=False)
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its number and its XHTML content (without the back link)."""
+
+    number: int
+    html: str
+
+
+@dataclass(frozen=True)
+class RenderedArticle:
+    """The article as sanitised XHTML, ready for any backend."""
+
+    article: Article
+    body_html: str  # XHTML fragment; footnote calls are <a class="noteref" href="#note-N">
+    notes: tuple[Note, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    headings: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) for navigation
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,34 @@
+"""The one timestamp an edition carries, so that builds are reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from .model import Article
+
+EPOCH_FALLBACK = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the earliest time a zip entry can hold
+
+
+def edition_time(article: Article) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set, else the article's date, else a fixed date: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return max(EPOCH_FALLBACK, dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc))
+    for iso in (article.date, article.first_published.date if article.first_published else ""):
+        parsed = parse_partial_date(iso)
+        if parsed:
+            return max(EPOCH_FALLBACK, parsed)
+    return EPOCH_FALLBACK
+
+
+def parse_partial_date(iso: str) -> dt.datetime | None:
+    """'2020', '2020-04' or '2020-04-01' as a UTC datetime; None when empty or invalid."""
+    parts = [int(p) for p in iso.split("-")[:3] if p.isdigit()] if iso else []
+    if not parts:
+        return None
+    year, month, day = (parts + [1, 1])[:3]
+    try:
+        return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
