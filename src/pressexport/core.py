@@ -290,40 +290,45 @@ def resolve_links(tree: etree._Element, article: Article) -> None:
 
 
 def collect_images(tree: etree._Element, article: Article) -> list[Asset]:
-    """Load every referenced image inside the root; a missing one becomes a visible placeholder."""
+    """Load every referenced image inside the root; a missing one becomes a visible placeholder.
+
+    Unavailable images are reported in one warning per article, each with the reason.
+    """
     assets: dict[str, Asset] = {}
+    problems: list[str] = []
     for img in tree.xpath(".//img"):
         src = (img.get("src") or "").strip()
         alt = img.get("alt") or ""
-        asset = image_asset(src, alt, article)
+        asset, problem = image_asset(src, alt, article)
+        if problem:
+            problems.append(f"'{src}' ({problem})")
+            img.set("class", "missing-image")
         assets.setdefault(asset.name, asset)
         img.set("src", asset.name)
         img.set("alt", alt)
-        if asset.name.startswith("images/missing-"):
-            img.set("class", "missing-image")
         wrap_in_figure(img)
+    if problems:
+        log.warning("%s: %d image(s) not available, placeholders shown: %s", article.path, len(problems),
+                    "; ".join(problems))
     return list(assets.values())
 
 
-def image_asset(src: str, alt: str, article: Article) -> Asset:
-    """The normalised image, or a placeholder with a warning naming the reference."""
+def image_asset(src: str, alt: str, article: Article) -> tuple[Asset, str]:
+    """The normalised image and '', or a placeholder and the reason the image is not available."""
     local = inside_root(article.base_dir, src, article.root) if src else None
-    reason = ""
     if local is None:
-        reason = "is remote or outside the content root" if src else "has no source"
+        problem = "no source" if not src else "remote" if urlsplit(src).scheme else "outside the content root"
     elif not local.is_file():
-        reason = "was not found"
-    if reason:
-        log.warning("%s: image '%s' %s; a placeholder is shown instead", article.path, src, reason)
-        return placeholder_asset(src, alt)
-    try:
-        data, media_type = images.load_image(local)
-    except InputError as exc:
-        log.warning("%s: image '%s' is unusable (%s); a placeholder is shown instead", article.path, src, exc.message)
-        return placeholder_asset(src, alt)
-    extension = "jpg" if media_type == "image/jpeg" else "png"
-    return Asset(name=f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension}", media_type=media_type,
-                 data=data, alt=alt)
+        problem = "not found"
+    else:
+        try:
+            data, media_type = images.load_image(local)
+        except InputError as exc:
+            return placeholder_asset(src, alt), exc.message
+        extension = "jpg" if media_type == "image/jpeg" else "png"
+        name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+        return Asset(name=name, media_type=media_type, data=data, alt=alt), ""
+    return placeholder_asset(src, alt), problem
 
 
 def placeholder_asset(src: str, alt: str) -> Asset:

@@ -10,13 +10,16 @@ import io
 import logging
 import math
 import re
+import threading
 import unicodedata
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFile, ImageFont, ImageOps, UnidentifiedImageError
 
 from .errors import InputError, PressexportError
 
@@ -46,6 +49,9 @@ ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "WEBP", "BMP", "TIFF", "AVIF")
 _JPEG_FORMATS = {"JPEG", "MPO"}
 _FORMAT_NAMES = "PNG, JPEG, GIF, WebP, BMP or TIFF"
 _REEXPORT = "re-export it as PNG or JPEG"
+
+# Guards the process-wide decoder settings changed by _strict_decoding().
+_DECODE_LOCK = threading.Lock()
 
 # Whitespace that may break a line (not NBSP, NNBSP or figure space).
 _BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u202f\u2007]+")
@@ -262,8 +268,9 @@ def _fit(
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font size (down to ``min_size``) at which ``text`` fits the box.
 
-    Lines are balanced; words wider than the box are hyphenated. With ``max_lines``
-    the text also takes at most that many lines, unless the minimum size is reached.
+    Lines are balanced; words wider than the box are hyphenated. ``max_lines`` keeps
+    short texts from running into many lines of large type; it is given up below
+    60% of ``max_size`` so that long texts stay as large as the height allows.
     """
     size = max_size
     while True:
@@ -272,13 +279,31 @@ def _fit(
         words = [
             piece
             for word in (text.split(" ") if text else [])
-            for piece in (_break_word(word, width, measure, lang) if measure(word) > width else [word])
+            for piece in (
+                _break_word(word, width, measure, lang) if measure(word) > width else [word]
+            )
         ]
         lines = _greedy(words, width, measure) or []
-        fits = len(lines) * size * leading <= max_height and (not max_lines or len(lines) <= max_lines)
-        if fits or size <= min_size:
+        few_enough = not max_lines or len(lines) <= max_lines or size < 0.6 * max_size
+        fits = len(lines) * size * leading <= max_height and few_enough
+        if fits:
             return font, _balanced(words, width, measure) or []
+        if size <= min_size:
+            return font, _truncate(lines, int(max_height // (size * leading)), width, measure)
         size = max(min_size, math.floor(size * 0.94))
+
+
+def _truncate(lines: list[str], keep: int, width: float, measure) -> list[str]:
+    """The first ``keep`` lines (at least one), the last ending with an ellipsis."""
+    if len(lines) <= keep:
+        return lines
+    log.warning("text too long for the generated image; it is shortened: %.40s…", lines[0])
+    kept = lines[: max(1, keep)]
+    last = kept[-1]
+    while last and measure(last + "…") > width:
+        last = last[:-1]
+    kept[-1] = last.rstrip(" ,;:-") + "…"
+    return kept
 
 
 def _cap_height(font: ImageFont.FreeTypeFont) -> int:
@@ -343,10 +368,11 @@ def generate_cover(
     if pub_text:
         pub_size = round(40 * u)
         font = _font(pub_path, pub_size)
-        while pub_size > round(30 * u) and _tracked_length(pub_text, font, pub_size * 0.2) > text_width:
+        tracking = pub_size * 0.2
+        while pub_size > round(30 * u) and _tracked_length(pub_text, font, tracking) > text_width:
             pub_size -= 1
             font = _font(pub_path, pub_size)
-        tracking = pub_size * 0.2
+            tracking = pub_size * 0.2
         while len(pub_text) > 1 and _tracked_length(pub_text, font, tracking) > text_width:
             pub_text = pub_text[:-2].rstrip() + "…"
         baseline = (band_h + _cap_height(font)) / 2
@@ -469,20 +495,20 @@ def load_image(
     data = _read(path)
     _refuse_markup(data, path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=_open_formats()) as im:
-                _check_pixels(im.size, path, max_pixels)
-                source = im.format or ""
-                if source in _JPEG_FORMATS and max(im.size) > max_side:
-                    scale = max_side / max(im.size)
-                    im.draft(None, (math.ceil(im.width * scale), math.ceil(im.height * scale)))
-                im.load()  # the first frame of animated images
-                image = _normalise(im, max_side=max_side, greyscale=greyscale)
+        with _strict_decoding():
+            im = Image.open(io.BytesIO(data), formats=_open_formats())
+            _check_pixels(im.size, path, max_pixels)
+            source = im.format or ""
+            if source in _JPEG_FORMATS and max(im.size) > max_side:
+                scale = max_side / max(im.size)  # let libjpeg decode at a reduced scale
+                im.draft(None, (math.ceil(im.width * scale), math.ceil(im.height * scale)))
+            im.load()  # the first frame of animated images
+        image = _normalise(im, name=path.name, max_side=max_side, greyscale=greyscale)
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError) as exc:
-        raise _too_large(path, max_pixels) from exc
+        found = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow names the pixel count
+        raise _too_large(path, max_pixels, pixels=int(found[1]) if found else None) from exc
     except UnidentifiedImageError as exc:
         raise InputError(
             f"{path.name} is not an image in a supported format ({_FORMAT_NAMES})",
@@ -502,6 +528,24 @@ def load_image(
         image.save(buf, format="JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
         return buf.getvalue(), "image/jpeg"
     return _png(image), "image/png"
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode strictly: truncated files fail, decompression-bomb warnings raise.
+
+    WeasyPrint sets ``ImageFile.LOAD_TRUNCATED_IMAGES`` when imported, which makes
+    Pillow pad a truncated file with grey instead of failing. Both settings are
+    process-wide: they are changed under a lock and restored afterwards.
+    """
+    with _DECODE_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _read(path: Path) -> bytes:
@@ -549,9 +593,19 @@ def _pixel_limit(max_pixels: int) -> int:
     return min(max_pixels, pillow) if pillow else max_pixels
 
 
-def _too_large(path: Path, max_pixels: int, size: tuple[int, int] | None = None) -> InputError:
+def _too_large(
+    path: Path,
+    max_pixels: int,
+    size: tuple[int, int] | None = None,
+    pixels: int | None = None,
+) -> InputError:
     limit = _pixel_limit(max_pixels)
-    found = f"{size[0]}×{size[1]} pixels, " if size else ""
+    if size:
+        found = f"{size[0]}×{size[1]} pixels, "
+    elif pixels:
+        found = f"{pixels:,} pixels, "
+    else:
+        found = ""
     return InputError(
         f"image {path.name} is too large ({found}the limit is {limit:,} pixels)",
         where=str(path),
@@ -565,10 +619,10 @@ def _check_pixels(size: tuple[int, int], path: Path, max_pixels: int) -> None:
         raise _too_large(path, max_pixels, size)
 
 
-def _normalise(im: Image.Image, *, max_side: int, greyscale: bool) -> Image.Image:
+def _normalise(im: Image.Image, *, name: str, max_side: int, greyscale: bool) -> Image.Image:
     """Orientation, sRGB, standard mode, size, greyscale; returns a metadata-free image."""
-    image = _exif_transpose(im)
-    image = _to_srgb(image)
+    image = _exif_transpose(im, name)
+    image = _to_srgb(image, name)
     image = _standard_mode(image)
     if max(image.size) > max_side:
         scale = max_side / max(image.size)
@@ -582,11 +636,12 @@ def _normalise(im: Image.Image, *, max_side: int, greyscale: bool) -> Image.Imag
     return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
-def _exif_transpose(im: Image.Image) -> Image.Image:
+def _exif_transpose(im: Image.Image, name: str) -> Image.Image:
+    """The image turned upright as its EXIF orientation says."""
     try:
         return ImageOps.exif_transpose(im)
     except Exception:  # a damaged EXIF block should not lose the picture
-        log.warning("ignoring unreadable EXIF orientation in %s", im.filename or "image",
+        log.warning("ignoring unreadable EXIF orientation in %s", name,
                     exc_info=log.isEnabledFor(logging.DEBUG))
         return im.copy()
 
@@ -596,7 +651,7 @@ def _srgb_profile():
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-def _to_srgb(im: Image.Image) -> Image.Image:
+def _to_srgb(im: Image.Image, name: str) -> Image.Image:
     """Convert colours through an embedded ICC profile to sRGB, before it is stripped."""
     icc = im.info.get("icc_profile")
     if not icc or ImageCms is None or im.mode not in ("RGB", "RGBA", "CMYK"):
@@ -606,7 +661,7 @@ def _to_srgb(im: Image.Image) -> Image.Image:
         out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
         converted = ImageCms.profileToProfile(im, source, _srgb_profile(), outputMode=out_mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-        log.warning("ignoring unusable ICC profile in %s", im.filename or "image")
+        log.warning("ignoring unusable ICC profile in %s", name)
         return im
     if im.mode == "RGBA":
         converted.putalpha(im.getchannel("A"))

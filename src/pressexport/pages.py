@@ -91,20 +91,23 @@ def licence_paragraph(licence: Licence, subject: str) -> str:
             f'({escape(licence.short)}). {escape(licence.deed)}</p>')
 
 
-def cover_credit_paragraph(article: Article, generated_cover: bool) -> str:
-    """Credit for the cover photo, or what the original cover was when this edition lacks it."""
+def cover_credit_paragraph(article: Article, cover_shown: str) -> str:
+    """Credit for the cover photo, or what the original cover was when this edition lacks it.
+
+    ``cover_shown`` is "photo" (the article's own), "generated" (a typographic cover) or "none".
+    """
     cover = article.cover
+    generated = " The cover of this edition was generated from the title." if cover_shown == "generated" else ""
     if cover is None or not (cover.caption or cover.credit):
-        return '<p class="cover-credit">Cover: generated from the title by pressexport.</p>' if generated_cover else ""
+        return f'<p class="cover-credit">{generated.strip()}</p>' if generated else ""
     details = " ".join(filter(None, [
         escape(cover.caption),
         f"Credit: {escape(cover.credit)}." if cover.credit else "",
         licence_sentence(cover.licence),
     ]))
-    if generated_cover:
-        return ('<p class="cover-credit">The original cover photo is not included in this edition; '
-                f'the cover shown was generated from the title. Original cover: {details}</p>')
-    return f'<p class="cover-credit">Cover photo: {details}</p>'
+    if cover_shown == "photo":
+        return f'<p class="cover-credit">Cover photo: {details}</p>'
+    return f'<p class="cover-credit">Original cover photo (not included in this edition): {details}{generated}</p>'
 
 
 def licence_sentence(licence: Licence | None) -> str:
@@ -116,7 +119,7 @@ def licence_sentence(licence: Licence | None) -> str:
     return f'Licensed under <a href="{escape(licence.url)}">{escape(licence.short)}</a>.'
 
 
-def credits_page(article: Article, *, generated_cover: bool, heading_level: int = 2) -> str:
+def credits_page(article: Article, *, cover_shown: str, heading_level: int = 2) -> str:
     """The credits and licence page: licence, first publication, note, cover credit, provenance."""
     licence = article.licence
     h = f"h{heading_level}"
@@ -129,7 +132,7 @@ def credits_page(article: Article, *, generated_cover: bool, heading_level: int 
         parts.append(f'<p class="first-published">{escape(first_published_line(article))}</p>')
     if article.note:
         parts.append(f'<p class="note">{escape(article.note)}</p>')
-    parts.append(cover_credit_paragraph(article, generated_cover))
+    parts.append(cover_credit_paragraph(article, cover_shown))
     if article.source_hash:
         parts.append(f'<p class="provenance">Source: {escape(article.path.name)}, '
                      f'SHA-256 <span class="hash">{article.source_hash}</span>.</p>')

@@ -23,6 +23,7 @@ from ..styles import fonts_dir, styles_dir
 log = logging.getLogger(__name__)
 
 STYLESHEETS = ("base.css", "epub.css")
+GENERATED_COVER = "images/generated-cover.png"
 ID_NAMESPACE = uuid.UUID("6f1c3d0e-7a51-4d1f-9a55-0d8b7c3e2a10")  # pressexport's namespace for uuid5 ids
 XHTML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
               '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -64,7 +65,7 @@ def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> b
         cover_document(article, cover),
         title_document(article),
         article_document(rendered),
-        credits_document(article, generated_cover=article.cover is None or article.cover.image is None),
+        credits_document(article, cover_shown="photo" if cover.name != GENERATED_COVER else "generated"),
     ]
     add_documents(book, documents)
     add_navigation(book, rendered, documents)
@@ -114,7 +115,7 @@ def cover_image(rendered: RenderedArticle) -> Asset:
             log.warning("%s: cover image unusable (%s); generating a cover", article.path, exc.message)
     data = images.generate_cover(article.title, publication=pages.publication_of(article),
                                  byline=pages.byline(article), lang=article.lang, fonts_dir=fonts_dir())
-    return Asset("images/cover.png", "image/png", data, alt=f"Cover: {article.title}")
+    return Asset(GENERATED_COVER, "image/png", data, alt=f"Cover: {article.title}")
 
 
 def add_images(book: epub.EpubBook, assets: tuple[Asset, ...], cover: Asset) -> None:
@@ -179,9 +180,9 @@ def notes_section(notes: tuple[Note, ...]) -> str:
     return f'<section class="notes" epub:type="footnotes"><h2>Notes</h2>{"".join(asides)}</section>'
 
 
-def credits_document(article: Article, *, generated_cover: bool) -> Document:
+def credits_document(article: Article, *, cover_shown: str) -> Document:
     """The credits and licence page, marked as the copyright page."""
-    body = pages.credits_page(article, generated_cover=generated_cover, heading_level=1)
+    body = pages.credits_page(article, cover_shown=cover_shown, heading_level=1)
     body = body.replace('<section class="credits" id="credits">',
                         '<section class="credits" id="credits" epub:type="copyright-page">', 1)
     return Document("credits.xhtml", "Credits and licence", xhtml(article, "Credits and licence", body),

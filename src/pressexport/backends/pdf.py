@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
@@ -53,7 +54,7 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> byt
     stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]}; }}"))
     document = weasyprint.HTML(string=document_html(rendered, cover), base_url=article.root.as_uri() + "/",
                                url_fetcher=fetcher)
-    with engine_warnings_as_ours(str(article.path)):
+    with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
         return document.write_pdf(stylesheets=stylesheets, custom_metadata=True,
                                   pdf_identifier=article.source_hash[:32].encode() or None)
 
@@ -81,7 +82,7 @@ def document_html(rendered: RenderedArticle, cover: Asset | None) -> str:
         "</head><body>",
         pages.title_block(article, cover.name if cover else None),
         f'<main class="article-body">{with_footnotes(rendered.body_html, rendered.notes)}</main>',
-        pages.credits_page(article, generated_cover=cover is None),
+        pages.credits_page(article, cover_shown="photo" if cover else "none"),
         pages.print_note(article),
         "</body></html>",
     ])
@@ -134,6 +135,20 @@ def footnote_span(note: Note) -> etree._Element:
         block.tag = "span"
         block.set("class", "footnote-para")
     return holder
+
+
+@contextmanager
+def fixed_font_timestamps(when):
+    """fontTools stamps subset fonts with the clock unless SOURCE_DATE_EPOCH is set: set it for the render."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 @contextmanager
