@@ -78,8 +78,8 @@ def new_book(article: Article) -> epub.EpubBook:
     book.set_identifier(f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, article.source_hash or article.title)}")
     book.set_title(article.title)
     book.set_language(article.lang)
-    for name in article.authors:
-        book.add_author(name)
+    for index, name in enumerate(article.authors, start=1):
+        book.add_author(name, uid=f"creator-{index}")
     if article.date:
         book.add_metadata("DC", "date", article.date)
     if pages.publication_of(article):
