@@ -38,6 +38,7 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_l
                        "sane_lists", "toc", "pressexport.mdext.shortcodes"]
 RELATED_MARKER = re.compile(r"^\[\[related(?:\s+([\w-]+))?\]\]$")
 MAX_NESTING = 200
+RESERVED_ID = re.compile(r"^(?:(?:note|noteref)-\d+(?:-\d+)?|credits|toc|landmarks|cover)$")
 
 
 def render_article(article: Article, *, fetch_images: bool = True) -> RenderedArticle:
@@ -48,8 +49,8 @@ def render_article(article: Article, *, fetch_images: bool = True) -> RenderedAr
                     article.path, ", ".join(dropped))
     tree = parse_fragment(sanitise(raw_html), article)
     shift_headings(tree)
-    headings = number_headings(tree)
     notes = extract_notes(tree)
+    headings = number_headings(tree)
     fix_structure(tree)
     resolve_links(tree, article)
     assets = collect_images(tree, article) if fetch_images else ()
@@ -134,12 +135,22 @@ def number_headings(tree: etree._Element) -> list[tuple[int, str, str]]:
     seen = {el.get("id") for el in tree.iter() if el.get("id") and not is_heading(el)}
     headings = []
     for index, heading in enumerate(tree.iter("h2", "h3", "h4", "h5", "h6"), start=1):
-        text = " ".join(heading.text_content().split())
+        text = " ".join(text_without_note_calls(heading).split())
         wanted = heading.get("id") or f"section-{index}"
         unique = unique_id(wanted if re.match(r"^[A-Za-z]", wanted) else f"s-{wanted}", seen)
         heading.set("id", unique)
         headings.append((int(heading.tag[1]), unique, text or f"Section {index}"))
     return headings
+
+
+def text_without_note_calls(element: etree._Element) -> str:
+    """The element's text, leaving out footnote call numbers."""
+    parts = [element.text or ""]
+    for child in element:
+        if not (child.tag == "a" and child.get("class") == "noteref"):
+            parts.append(text_without_note_calls(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def is_heading(element: etree._Element) -> bool:
@@ -150,6 +161,8 @@ def is_heading(element: etree._Element) -> bool:
 def unique_id(wanted: str, seen: set[str]) -> str:
     """``wanted`` made XML-safe and unique among ``seen`` (which it joins)."""
     base = re.sub(r"[^\w.-]", "-", wanted) or "id"
+    if RESERVED_ID.match(base):
+        base = f"s-{base}"
     candidate, counter = base, 2
     while candidate in seen:
         candidate, counter = f"{base}-{counter}", counter + 1
@@ -261,9 +274,9 @@ def dedupe_ids(tree: etree._Element) -> None:
     seen: set[str] = set()
     for element in tree.iter():
         wanted = element.get("id") if isinstance(element.tag, str) else None
-        if wanted is None:
+        if wanted is None or element.get("class") == "noteref":
             continue
-        if not re.match(r"^[A-Za-z_][\w.-]*$", wanted) or wanted in seen:
+        if not re.match(r"^[A-Za-z_][\w.-]*$", wanted) or wanted in seen or RESERVED_ID.match(wanted):
             element.set("id", unique_id(wanted if re.match(r"^[A-Za-z_]", wanted) else f"id-{wanted}", seen))
         else:
             seen.add(wanted)
@@ -389,13 +402,14 @@ def related_box(item) -> etree._Element:
 
 
 def add_end_mark(tree: etree._Element, mark: str) -> None:
-    """Append the publication's end mark to the last paragraph of the text."""
+    """Append the publication's end mark to the last block of running text (not an aside or figure)."""
     if not mark:
         return
-    paragraphs = tree.xpath("./p[normalize-space()]")
-    if not paragraphs:
+    blocks = tree.xpath(".//*[self::p or self::li or self::dd or self::td][normalize-space()]"
+                        "[not(ancestor-or-self::aside)][not(ancestor-or-self::figure)]")
+    if not blocks:
         return
-    span = etree.SubElement(paragraphs[-1], "span", {"class": "end-mark"})
+    span = etree.SubElement(blocks[-1], "span", {"class": "end-mark"})
     span.text = mark
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import hashlib
@@ -79,11 +80,13 @@ def read_source_bytes(path: Path) -> bytes:
 
 def decode_source(raw: bytes, path: Path) -> str:
     """Strict UTF-8 (a BOM is dropped), with line endings normalised to LF."""
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"invalid UTF-8 at byte {exc.start} (line {line})", where=path,
+        offset = exc.start + bom
+        line = raw.count(b"\n", 0, offset) + 1
+        raise InputError(f"invalid UTF-8 at byte {offset} (line {line})", where=path,
                          hint="re-save the file as UTF-8") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -147,7 +150,9 @@ def build_article(meta: dict[str, Any], body: str, body_line: int, *, path: Path
                   raw: bytes) -> Article:
     """Validate the front matter in full and build the Article."""
     fields = normalise_keys(meta, path)
-    title = text_value(fields, "title", path) or first_heading(body)
+    title = text_value(fields, "title", path)
+    if not title:
+        title, body = title_from_heading(body)
     if not title:
         raise InputError("missing title", where=f"{path}: key 'title'",
                          hint="add 'title: ...' to the front matter")
@@ -189,7 +194,7 @@ def normalise_keys(meta: dict[str, Any], path: Path) -> dict[str, Any]:
         if name not in KNOWN_KEYS:
             unknown.append(str(key))
         elif name == "tags" and name in fields:
-            fields[name] = as_list(fields[name]) + as_list(value)
+            fields[name] = list(dict.fromkeys(as_list(fields[name]) + as_list(value)))
         else:
             fields.setdefault(name, value)
     if unknown:
@@ -238,10 +243,36 @@ def string_list(fields: dict[str, Any], key: str, path: Path) -> tuple[str, ...]
     return tuple(items)
 
 
-def first_heading(body: str) -> str:
-    """The text of a leading ``# Heading``, used when front matter has no title."""
-    match = re.search(r"^#\s+(.+?)\s*#*\s*$", body, flags=re.MULTILINE)
-    return match.group(1).strip() if match else ""
+def first_heading(body: str) -> tuple[int, str] | None:
+    """(line index, plain text) of the first ``# Heading`` outside code, or None."""
+    fence = ""
+    for index, line in enumerate(body.split("\n")):
+        marker = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if marker and (not fence or marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)):
+            fence = "" if fence else marker.group(1)
+            continue
+        heading = None if fence else re.match(r"^ {0,3}#\s+(.+?)\s*#*\s*$", line)
+        if heading:
+            return index, plain_heading_text(heading.group(1))
+    return None
+
+
+def title_from_heading(body: str) -> tuple[str, str]:
+    """When front matter has no title: the first ``# Heading`` becomes the title and leaves the body."""
+    found = first_heading(body)
+    if found is None:
+        return "", body
+    index, title = found
+    lines = body.split("\n")
+    return title, "\n".join(lines[:index] + lines[index + 1:])
+
+
+def plain_heading_text(markdown_text: str) -> str:
+    """A heading's Markdown reduced to plain text: attribute lists, emphasis and code marks removed."""
+    text = re.sub(r"\s*\{[#.:][^}]*\}\s*$", "", markdown_text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*{1,3}|_{1,3}|`+)(\S.*?\S|\S)\1", r"\2", text)
+    return " ".join(text.split())
 
 
 def language(fields: dict[str, Any], path: Path) -> str:

@@ -14,6 +14,7 @@ from ebooklib import epub
 from lxml import etree
 
 from .. import images, pages
+from ..accessibility import CONFORMANCE, AccessibilityReport, assess
 from ..atomic import write_atomic
 from ..errors import InputError
 from ..model import Asset, Article, Note, RenderedArticle
@@ -69,6 +70,7 @@ def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> b
     ]
     add_documents(book, documents)
     add_navigation(book, rendered, documents)
+    add_accessibility_metadata(book, assess(rendered))
     return reproducible_zip(package(book, article), edition_time(article))
 
 
@@ -93,6 +95,23 @@ def new_book(article: Article) -> epub.EpubBook:
         if article.licence.url:
             book.add_metadata(None, "meta", article.licence.url, {"property": "dcterms:license"})
     return book
+
+
+def add_accessibility_metadata(book: epub.EpubBook, report: AccessibilityReport) -> None:
+    """schema.org accessibility metadata, each claim backed by the report."""
+    def meta(prop: str, value: str) -> None:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+    for mode in report.access_modes:
+        meta("schema:accessMode", mode)
+    for modes in report.access_modes_sufficient:
+        meta("schema:accessModeSufficient", modes)
+    for feature in report.features:
+        meta("schema:accessibilityFeature", feature)
+    meta("schema:accessibilityHazard", "none")
+    meta("schema:accessibilitySummary", report.summary())
+    if report.conforms:
+        meta("dcterms:conformsTo", CONFORMANCE)
 
 
 def add_stylesheets(book: epub.EpubBook) -> None:

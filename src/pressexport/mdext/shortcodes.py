@@ -34,21 +34,51 @@ def figure_html(attrs: dict[str, str]) -> str:
     return f"<figure>{img}{figcaption}</figure>"
 
 
+INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
+INDENTED = re.compile(r"^(?: {4}|\t)")
+
+
 class ShortcodePreprocessor(Preprocessor):
-    """Replace figure tags with figures and drop every other template tag (reported once)."""
+    """Replace figure tags with figures and drop every other template tag (reported once).
+
+    Runs after fenced code is stashed; indented code blocks and inline code spans are left alone,
+    so articles that document these tags keep their examples.
+    """
 
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        text = LIQUID_FIGURE.sub(lambda m: figure_html(attributes(m.group(1))), text)
-        text = HUGO_FIGURE.sub(lambda m: figure_html(attributes(m.group(1))), text)
-        dropped = {f"{{% {m.group(1)} %}}" for m in LIQUID_TAG.finditer(text)}
-        dropped |= {f"{{{{< {m.group(1)} >}}}}" for m in HUGO_SHORTCODE.finditer(text) if m.group(1)}
-        text = LIQUID_TAG.sub("", text)
-        text = LIQUID_OUTPUT.sub("", text)
-        text = HUGO_SHORTCODE.sub("", text)
+        dropped: set[str] = set()
+        in_code, previous_blank = False, True
+        result = []
+        for line in lines:
+            in_code = bool(INDENTED.match(line)) and (in_code or previous_blank) or (in_code and not line.strip())
+            result.append(line if in_code else self.outside_inline_code(line, dropped))
+            previous_blank = not line.strip()
         if dropped:
             self.md.dropped_template_tags = sorted(dropped)
-        return text.split("\n")
+        return result
+
+    def outside_inline_code(self, line: str, dropped: set[str]) -> str:
+        """Apply the replacements to the parts of a line that are not inline code."""
+        parts, last = [], 0
+        for match in INLINE_CODE.finditer(line):
+            parts.append(replace_tags(line[last:match.start()], dropped))
+            parts.append(match.group(0))
+            last = match.end()
+        parts.append(replace_tags(line[last:], dropped))
+        return "".join(parts)
+
+
+def replace_tags(text: str, dropped: set[str]) -> str:
+    """Figures for figure tags; nothing for other tags, whose names are added to ``dropped``."""
+    if "{" not in text:
+        return text
+    text = LIQUID_FIGURE.sub(lambda m: figure_html(attributes(m.group(1))), text)
+    text = HUGO_FIGURE.sub(lambda m: figure_html(attributes(m.group(1))), text)
+    dropped.update(f"{{% {m.group(1)} %}}" for m in LIQUID_TAG.finditer(text))
+    dropped.update(f"{{{{< {m.group(1)} >}}}}" for m in HUGO_SHORTCODE.finditer(text) if m.group(1))
+    text = LIQUID_TAG.sub("", text)
+    text = LIQUID_OUTPUT.sub("", text)
+    return HUGO_SHORTCODE.sub("", text)
 
 
 class ShortcodeExtension(Extension):

@@ -1,0 +1,8 @@
+"""Generates this case's inputs (kept out of git)."""
+
+from pathlib import Path
+
+def make(folder: Path) -> None:
+    lines = ["---", "title: Deep lists", "lang: en", "licence: CC-BY-4.0", "---", ""]
+    lines += ["    " * depth + "- item" for depth in range(3000)]
+    (folder / "article.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
