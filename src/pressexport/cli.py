@@ -11,7 +11,7 @@ import typer
 
 from . import __version__
 from .backends.epub import EpubOptions
-from .backends.pdf import PAGE_SIZES, PdfOptions
+from .backends.pdf import PAGE_SIZES, VARIANTS, PdfOptions
 from .build import BuildOptions, BuildReport, build
 
 app = typer.Typer(
@@ -28,6 +28,9 @@ Out = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the edit
 Root = Annotated[Optional[Path], typer.Option(
     "--root", help="Content root: nothing outside it is read. Default: the folder given, or the article's folder.")]
 PageSize = Annotated[str, typer.Option("--page-size", help=f"PDF page size: {', '.join(PAGE_SIZES)}.")]
+Variant = Annotated[Optional[str], typer.Option(
+    "--pdf-variant", help="pdf/ua-1: tagged, accessible PDF (images carry alt text); "
+                          "pdf/a-3b: archival PDF that embeds the Markdown source.")]
 EmbedFonts = Annotated[bool, typer.Option("--embed-fonts", help="Embed the shipped OFL fonts in the EPUB.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 
@@ -49,14 +52,17 @@ def setup_logging(quiet: bool) -> None:
 
 
 def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | None, page_size: str,
-        embed_fonts: bool, quiet: bool) -> None:
+        embed_fonts: bool, quiet: bool, variant: str | None = None) -> None:
     """Build, report and exit with 0 (all written), 1 (some failed) or 2 (usage error)."""
     setup_logging(quiet)
     if page_size.lower() not in PAGE_SIZES:
         typer.echo(f"error: unknown page size '{page_size}'; use one of {', '.join(PAGE_SIZES)}", err=True)
         raise typer.Exit(2)
-    options = BuildOptions(out_dir=out, formats=formats, root=root,
-                           pdf=PdfOptions(page_size=page_size.lower()), epub=EpubOptions(embed_fonts=embed_fonts))
+    if variant is not None and variant.lower() not in VARIANTS:
+        typer.echo(f"error: unknown PDF variant '{variant}'; use one of {', '.join(VARIANTS)}", err=True)
+        raise typer.Exit(2)
+    pdf = PdfOptions(page_size=page_size.lower(), variant=variant.lower() if variant else None)
+    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf, epub=EpubOptions(embed_fonts=embed_fonts))
     report = build(paths, options)
     print_report(report, quiet)
     raise typer.Exit(0 if report.ok else 1)
@@ -75,16 +81,16 @@ def print_report(report: BuildReport, quiet: bool) -> None:
 
 @app.command("build")
 def build_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
-                  embed_fonts: EmbedFonts = False, quiet: Quiet = False) -> None:
+                  pdf_variant: Variant = None, embed_fonts: EmbedFonts = False, quiet: Quiet = False) -> None:
     """Write the PDF and the EPUB edition of each article into the output folder."""
-    run(paths, ("pdf", "epub"), out, root, page_size, embed_fonts, quiet)
+    run(paths, ("pdf", "epub"), out, root, page_size, embed_fonts, quiet, pdf_variant)
 
 
 @app.command("pdf")
 def pdf_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
-                quiet: Quiet = False) -> None:
+                pdf_variant: Variant = None, quiet: Quiet = False) -> None:
     """Write only the PDF edition of each article."""
-    run(paths, ("pdf",), out, root, page_size, False, quiet)
+    run(paths, ("pdf",), out, root, page_size, False, quiet, pdf_variant)
 
 
 @app.command("epub")

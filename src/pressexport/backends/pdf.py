@@ -23,7 +23,19 @@ from ..styles import styles_dir
 log = logging.getLogger(__name__)
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
+VARIANTS = ("pdf/ua-1", "pdf/a-3b")  # accessible (tagged) and archival (with the source attached)
 STYLESHEETS = ("fonts.css", "base.css", "print.css")
+XMP_NAME = "__pressexport__/rights.xmp"
+XMP_RIGHTS = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/" xmlns:cc="http://creativecommons.org/ns#"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pe="https://pressexport.org/ns/1.0/">
+<rdf:Description rdf:about="">
+<xmpRights:Marked>{marked}</xmpRights:Marked>
+<xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></xmpRights:UsageTerms>
+{web_statement}<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights>
+{licence}<pe:sourceSHA256>{digest}</pe:sourceSHA256>
+</rdf:Description>
+</rdf:RDF>"""
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,7 @@ class PdfOptions:
     """How the PDF edition is laid out."""
 
     page_size: str = "a4"
+    variant: str | None = None  # one of VARIANTS, or None for a plain PDF
 
 
 def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOptions()) -> Path:
@@ -43,7 +56,10 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> byt
     article = rendered.article
     if options.page_size not in PAGE_SIZES:
         raise InputError(f"unknown page size '{options.page_size}'", hint=f"use one of {', '.join(PAGE_SIZES)}")
+    if options.variant not in (None, *VARIANTS):
+        raise InputError(f"unknown PDF variant '{options.variant}'", hint=f"use one of {', '.join(VARIANTS)}")
     assets = {asset.name: asset for asset in rendered.assets}
+    assets[XMP_NAME] = Asset(XMP_NAME, "application/rdf+xml", rights_xmp(article))
     cover = cover_asset(rendered)
     if cover is not None:
         assets[cover.name] = cover
@@ -55,8 +71,32 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> byt
     document = weasyprint.HTML(string=document_html(rendered, cover), base_url=article.root.as_uri() + "/",
                                url_fetcher=fetcher)
     with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
-        return document.write_pdf(stylesheets=stylesheets, custom_metadata=True,
-                                  pdf_identifier=article.source_hash[:32].encode() or None)
+        return document.write_pdf(
+            stylesheets=stylesheets, custom_metadata=True, pdf_identifier=article.source_hash[:32].encode() or None,
+            pdf_variant=options.variant, pdf_tags=options.variant is not None,
+            xmp_metadata=[(article.root / XMP_NAME).as_uri()],
+            attachments=[source_attachment(article)] if options.variant == "pdf/a-3b" else None,
+        )
+
+
+def rights_xmp(article) -> bytes:
+    """XMP rights block: xmpRights and cc:license from the licence, plus the source's hash."""
+    licence = article.licence
+    url = licence.url if licence else None
+    return XMP_RIGHTS.format(
+        marked="True" if url else "False" if licence is None else "True",
+        rights=escape(licence.rights_statement if licence else "All rights reserved."),
+        web_statement=f"<xmpRights:WebStatement>{escape(url)}</xmpRights:WebStatement>\n" if url else "",
+        licence=f'<cc:license rdf:resource="{escape(url)}"/>\n' if url else "",
+        digest=article.source_hash,
+    ).encode()
+
+
+def source_attachment(article) -> weasyprint.Attachment:
+    """The article's own Markdown, embedded so that an archived PDF carries its source."""
+    return weasyprint.Attachment(string=article.source_bytes, name=article.path.name,
+                                 description="Markdown source of this edition", relationship="Source",
+                                 created=edition_time(article), modified=edition_time(article))
 
 
 def cover_asset(rendered: RenderedArticle) -> Asset | None:
@@ -80,12 +120,19 @@ def document_html(rendered: RenderedArticle, cover: Asset | None) -> str:
         f'<!DOCTYPE html><html lang="{escape(article.lang)}"><head><meta charset="utf-8"/>',
         head_metadata(rendered),
         "</head><body>",
+        running_head(article),
         pages.title_block(article, cover.name if cover else None),
-        f'<main class="article-body">{with_footnotes(rendered.body_html, rendered.notes)}</main>',
+        f'<main class="article-body">{print_body(rendered.body_html, rendered.notes)}</main>',
         pages.credits_page(article, cover_shown="photo" if cover else "none"),
         pages.print_note(article),
         "</body></html>",
     ])
+
+
+def running_head(article) -> str:
+    """An empty marker carrying 'Publication / Title' for the running head (CSS string-set)."""
+    text = " / ".join(filter(None, [pages.publication_of(article), article.title]))
+    return f'<div class="running-head" data-running-head="{escape(text)}"></div>'
 
 
 def head_metadata(rendered: RenderedArticle) -> str:
@@ -104,11 +151,11 @@ def head_metadata(rendered: RenderedArticle) -> str:
     return f"<title>{escape(article.title)}</title>" + "".join(tags)
 
 
-def with_footnotes(body_html: str, notes: tuple[Note, ...]) -> str:
-    """Put each note's text where it is first called, for CSS ``float: footnote``."""
-    if not notes:
-        return body_html
+def print_body(body_html: str, notes: tuple[Note, ...]) -> str:
+    """The body for print: each note's text where it is first called (CSS ``float: footnote``), web addresses
+    marked for printing."""
     wrapper = lxml_html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    mark_printed_urls(wrapper)
     by_number = {note.number: note for note in notes}
     shown: dict[int, int] = {}
     for call in wrapper.xpath('.//a[@class="noteref"]'):
@@ -123,14 +170,23 @@ def with_footnotes(body_html: str, notes: tuple[Note, ...]) -> str:
         footnote = footnote_span(by_number[number])
         footnote.tail = call.tail
         call.getparent().replace(call, footnote)
-    return "".join(etree.tostring(child, encoding="unicode", method="html") for child in wrapper) \
-        if not (wrapper.text or "").strip() else lxml_html.tostring(wrapper, encoding="unicode")
+    return escape(wrapper.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html")
+                                                for child in wrapper)
+
+
+def mark_printed_urls(wrapper: etree._Element) -> None:
+    """Web links whose text is not their address get class ``print-url``: print.css shows the address."""
+    for link in wrapper.xpath('.//a[starts-with(@href, "http")]'):
+        text = " ".join(link.text_content().split())
+        if text.rstrip("/") != link.get("href").rstrip("/"):
+            link.set("class", (link.get("class", "") + " print-url").strip())
 
 
 def footnote_span(note: Note) -> etree._Element:
     """A ``<span class="footnote">`` holding the note's content, paragraphs turned into block spans."""
     holder = lxml_html.fragment_fromstring(note.html or " ", create_parent="span")
     holder.set("class", "footnote")
+    mark_printed_urls(holder)
     for block in holder.xpath(".//p | .//div | .//blockquote | .//pre | .//ul | .//ol | .//li"):
         block.tag = "span"
         block.set("class", "footnote-para")
