@@ -1,0 +1,100 @@
+"""PDF facts: variants, rights in XMP, outline, page sizes, footnotes on the page of their call."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import SEED, write_article
+from pressexport import load_article, render_article
+from pressexport.backends import pdf
+
+FOOTNOTED = """---
+title: Notes at the foot
+lang: en
+licence: CC-BY-4.0
+---
+
+# First part
+
+The first call is here.[^a] A [linked source](https://example.org/report) is cited too.
+
+## Second part
+
+{filler}
+
+The second call is on a later page.[^b]
+
+[^a]: The first note, which belongs on the first page.
+[^b]: The second note, which must sit on the page of its call.
+"""
+
+
+@pytest.fixture(scope="module")
+def seed_rendered():
+    return render_article(load_article(SEED))
+
+
+def render_to(tmp_path, rendered, **options):
+    path = tmp_path / "edition.pdf"
+    pdf.write(rendered, path, pdf.PdfOptions(**options))
+    return PdfReader(path)
+
+
+def test_ua_variant_is_tagged(tmp_path, seed_rendered):
+    reader = render_to(tmp_path, seed_rendered, variant="pdf/ua-1")
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert "/StructTreeRoot" in root
+
+
+def test_archival_variant_embeds_the_markdown_source(tmp_path, seed_rendered):
+    reader = render_to(tmp_path, seed_rendered, variant="pdf/a-3b")
+    attachments = reader.attachments
+    assert list(attachments) == ["article.md"]
+    assert attachments["article.md"][0] == SEED.read_bytes()
+    assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+
+
+def test_licence_is_in_the_xmp(tmp_path, seed_rendered):
+    reader = render_to(tmp_path, seed_rendered)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert '<cc:license rdf:resource="https://creativecommons.org/licenses/by-sa/4.0/"/>' in xmp
+    assert "<xmpRights:Marked>True</xmpRights:Marked>" in xmp
+    assert seed_rendered.article.source_hash in xmp
+
+
+def test_outline_follows_the_headings(tmp_path, seed_rendered):
+    reader = render_to(tmp_path, seed_rendered)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[0] == seed_rendered.article.title
+    flat = str(reader.outline)
+    assert "Why is Russia helping other nations" in flat
+
+
+@pytest.mark.parametrize("size, points", [("a4", (595, 842)), ("letter", (612, 792)), ("a5", (420, 595))])
+def test_page_sizes(tmp_path, seed_rendered, size, points):
+    reader = render_to(tmp_path, seed_rendered, page_size=size)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == points
+
+
+def test_footnotes_sit_on_the_page_of_their_call(tmp_path):
+    filler = "\n\n".join(["A paragraph of filler text that pushes the second call onto a later page. " * 6] * 12)
+    article = write_article(tmp_path / "notes", FOOTNOTED.replace("{filler}", filler))
+    reader = render_to(tmp_path, render_article(load_article(article)))
+    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+    first = next(i for i, text in enumerate(pages) if "The first call is here" in text)
+    second = next(i for i, text in enumerate(pages) if "The second call is on a later page" in text)
+    assert second > first
+    assert "The first note, which belongs on the first page." in pages[first]
+    assert "The second note, which must sit on the page of its call." in pages[second]
+    assert "<https://example.org/report>" in pages[first]
+
+
+def test_no_folio_on_the_first_page_and_a_running_head_after(tmp_path, seed_rendered):
+    reader = render_to(tmp_path, seed_rendered)
+    first, second = (" ".join((p.extract_text() or "").split()) for p in reader.pages[:2])
+    assert "page 1 of" not in first
+    assert "page 2 of" in second
+    assert "PMP Magazine / What is behind Russia" in second
