@@ -58,9 +58,9 @@ def error_lines(result) -> list[str]:
     [
         (["--help"], ["build", "pdf", "epub", "--version"], []),
         (["-h"], ["build", "pdf", "epub"], []),
-        (["build", "--help"], ["--out", "--page-size", "--root", "--embed-fonts", "--quiet"], []),
-        (["pdf", "--help"], ["--out", "--page-size", "--root", "--quiet"], ["--embed-fonts"]),
-        (["epub", "--help"], ["--out", "--root", "--embed-fonts", "--quiet"], ["--page-size"]),
+        (["build", "--help"], ["--out", "--page-size", "--pdf-variant", "--root", "--quiet"], []),
+        (["pdf", "--help"], ["--out", "--page-size", "--pdf-variant", "--root", "--quiet"], []),
+        (["epub", "--help"], ["--out", "--root", "--quiet"], ["--page-size", "--pdf-variant"]),
     ],
 )
 def test_help(runner, args, present, absent):
@@ -181,7 +181,7 @@ def test_unknown_page_size_is_a_usage_error(runner, tmp_path):
     [
         ["pdf", "{article}", "--bogus"],
         ["epub", "{article}", "--page-size", "a4"],  # the EPUB has no page size
-        ["pdf", "{article}", "--embed-fonts"],  # only EPUBs embed fonts
+        ["pdf", "{article}", "--pdf-variant", "pdf/x-9"],  # unknown variant
         ["frobnicate", "{article}"],
         ["build"],  # no article given
     ],

@@ -10,7 +10,6 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .backends.epub import EpubOptions
 from .backends.pdf import PAGE_SIZES, VARIANTS, PdfOptions
 from .build import BuildOptions, BuildReport, build
 
@@ -31,7 +30,6 @@ PageSize = Annotated[str, typer.Option("--page-size", help=f"PDF page size: {', 
 Variant = Annotated[Optional[str], typer.Option(
     "--pdf-variant", help="pdf/ua-1: tagged, accessible PDF (images carry alt text); "
                           "pdf/a-3b: archival PDF that embeds the Markdown source.")]
-EmbedFonts = Annotated[bool, typer.Option("--embed-fonts", help="Embed the shipped OFL fonts in the EPUB.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 
 
@@ -52,7 +50,7 @@ def setup_logging(quiet: bool) -> None:
 
 
 def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | None, page_size: str,
-        embed_fonts: bool, quiet: bool, variant: str | None = None) -> None:
+        quiet: bool, variant: str | None = None) -> None:
     """Build, report and exit with 0 (all written), 1 (some failed) or 2 (usage error)."""
     setup_logging(quiet)
     if page_size.lower() not in PAGE_SIZES:
@@ -62,7 +60,7 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | Non
         typer.echo(f"error: unknown PDF variant '{variant}'; use one of {', '.join(VARIANTS)}", err=True)
         raise typer.Exit(2)
     pdf = PdfOptions(page_size=page_size.lower(), variant=variant.lower() if variant else None)
-    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf, epub=EpubOptions(embed_fonts=embed_fonts))
+    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf)
     report = build(paths, options)
     print_report(report, quiet)
     raise typer.Exit(0 if report.ok else 1)
@@ -81,23 +79,22 @@ def print_report(report: BuildReport, quiet: bool) -> None:
 
 @app.command("build")
 def build_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
-                  pdf_variant: Variant = None, embed_fonts: EmbedFonts = False, quiet: Quiet = False) -> None:
+                  pdf_variant: Variant = None, quiet: Quiet = False) -> None:
     """Write the PDF and the EPUB edition of each article into the output folder."""
-    run(paths, ("pdf", "epub"), out, root, page_size, embed_fonts, quiet, pdf_variant)
+    run(paths, ("pdf", "epub"), out, root, page_size, quiet, pdf_variant)
 
 
 @app.command("pdf")
 def pdf_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
                 pdf_variant: Variant = None, quiet: Quiet = False) -> None:
     """Write only the PDF edition of each article."""
-    run(paths, ("pdf",), out, root, page_size, False, quiet, pdf_variant)
+    run(paths, ("pdf",), out, root, page_size, quiet, pdf_variant)
 
 
 @app.command("epub")
-def epub_command(paths: Paths, out: Out = Path("output"), root: Root = None, embed_fonts: EmbedFonts = False,
-                 quiet: Quiet = False) -> None:
+def epub_command(paths: Paths, out: Out = Path("output"), root: Root = None, quiet: Quiet = False) -> None:
     """Write only the EPUB edition of each article."""
-    run(paths, ("epub",), out, root, "a4", embed_fonts, quiet)
+    run(paths, ("epub",), out, root, "a4", quiet)
 
 
 def version_callback(value: bool) -> None:

@@ -35,9 +35,7 @@ XHTML_TAIL = "\n</body>\n</html>\n"
 
 @dataclass(frozen=True)
 class EpubOptions:
-    """How the EPUB edition is packaged."""
-
-    embed_fonts: bool = False
+    """How the EPUB edition is packaged (no choices yet: reading systems supply the fonts)."""
 
 
 @dataclass(frozen=True)
