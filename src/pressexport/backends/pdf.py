@@ -76,7 +76,13 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> byt
             pdf_variant=options.variant, pdf_tags=options.variant is not None,
             xmp_metadata=[(article.root / XMP_NAME).as_uri()],
             attachments=[source_attachment(article)] if options.variant == "pdf/a-3b" else None,
+            finisher=None if options.variant else include_xmp,
         )
+
+
+def include_xmp(document, pdf) -> None:
+    """Write the XMP metadata stream for plain PDFs too (WeasyPrint adds it only for PDF/A and PDF/UA)."""
+    document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
 
 
 def rights_xmp(article) -> bytes:
