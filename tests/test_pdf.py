@@ -53,7 +53,9 @@ def test_archival_variant_embeds_the_markdown_source(tmp_path, seed_rendered):
     attachments = reader.attachments
     assert list(attachments) == ["article.md"]
     assert attachments["article.md"][0] == SEED.read_bytes()
-    assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in xmp
+    assert xmp.count(b"<rdf:RDF") == 1  # one RDF block: the rights sit inside WeasyPrint's own
 
 
 def test_licence_is_in_the_xmp(tmp_path, seed_rendered):

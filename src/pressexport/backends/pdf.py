@@ -25,17 +25,14 @@ log = logging.getLogger(__name__)
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
 VARIANTS = ("pdf/ua-1", "pdf/a-3b")  # accessible (tagged) and archival (with the source attached)
 STYLESHEETS = ("fonts.css", "base.css", "print.css")
-XMP_NAME = "__pressexport__/rights.xmp"
-XMP_RIGHTS = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
- xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/" xmlns:cc="http://creativecommons.org/ns#"
- xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pe="https://pressexport.org/ns/1.0/">
-<rdf:Description rdf:about="">
+XMP_RIGHTS = """<rdf:Description rdf:about="" xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"
+ xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:pe="https://pressexport.org/ns/1.0/">
 <xmpRights:Marked>{marked}</xmpRights:Marked>
 <xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></xmpRights:UsageTerms>
 {web_statement}<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights>
 {licence}<pe:sourceSHA256>{digest}</pe:sourceSHA256>
-</rdf:Description>
-</rdf:RDF>"""
+</rdf:Description>"""
 
 
 @dataclass(frozen=True)
@@ -53,36 +50,59 @@ def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOption
 
 def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> bytes:
     """The PDF edition as bytes."""
+    check_options(options)
     article = rendered.article
+    cover = cover_asset(rendered)
+    assets = {asset.name: asset for asset in (*rendered.assets, *([cover] if cover else []))}
+    fetcher = SandboxFetcher(allowed=[article.root, styles_dir()], assets=assets, asset_base=article.root,
+                             document=str(article.path))
+    html = weasyprint.HTML(string=document_html(rendered, cover), base_url=article.root.as_uri() + "/",
+                           url_fetcher=fetcher)
+    settings = {
+        "stylesheets": stylesheets(fetcher, options),
+        "custom_metadata": True,
+        "pdf_identifier": article.source_hash[:32].encode() or None,
+        "pdf_variant": options.variant,
+        "pdf_tags": options.variant is not None,
+        "attachments": [source_attachment(article)] if options.variant == "pdf/a-3b" else None,
+    }
+    with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
+        document = html.render(**settings)
+        add_rights_to_xmp(document.metadata, article)
+        return document.write_pdf(finisher=None if options.variant else include_xmp, **settings)
+
+
+def check_options(options: PdfOptions) -> None:
+    """Refuse a page size or variant the backend does not know."""
     if options.page_size not in PAGE_SIZES:
         raise InputError(f"unknown page size '{options.page_size}'", hint=f"use one of {', '.join(PAGE_SIZES)}")
     if options.variant not in (None, *VARIANTS):
         raise InputError(f"unknown PDF variant '{options.variant}'", hint=f"use one of {', '.join(VARIANTS)}")
-    assets = {asset.name: asset for asset in rendered.assets}
-    assets[XMP_NAME] = Asset(XMP_NAME, "application/rdf+xml", rights_xmp(article))
-    cover = cover_asset(rendered)
-    if cover is not None:
-        assets[cover.name] = cover
+
+
+def stylesheets(fetcher: SandboxFetcher, options: PdfOptions) -> list[weasyprint.CSS]:
+    """fonts.css, base.css and print.css from the styles folder, then the page size."""
     folder = styles_dir()
-    fetcher = SandboxFetcher(allowed=[article.root, folder], assets=assets, asset_base=article.root,
-                             document=str(article.path))
-    stylesheets = [weasyprint.CSS(filename=folder / name, url_fetcher=fetcher) for name in STYLESHEETS]
-    stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]}; }}"))
-    document = weasyprint.HTML(string=document_html(rendered, cover), base_url=article.root.as_uri() + "/",
-                               url_fetcher=fetcher)
-    with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
-        return document.write_pdf(
-            stylesheets=stylesheets, custom_metadata=True, pdf_identifier=article.source_hash[:32].encode() or None,
-            pdf_variant=options.variant, pdf_tags=options.variant is not None,
-            xmp_metadata=[(article.root / XMP_NAME).as_uri()],
-            attachments=[source_attachment(article)] if options.variant == "pdf/a-3b" else None,
-            finisher=None if options.variant else include_xmp,
-        )
+    sheets = [weasyprint.CSS(filename=folder / name, url_fetcher=fetcher) for name in STYLESHEETS]
+    sheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]}; }}"))
+    return sheets
 
 
 def include_xmp(document, pdf) -> None:
     """Write the XMP metadata stream for plain PDFs too (WeasyPrint adds it only for PDF/A and PDF/UA)."""
     document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
+
+
+def add_rights_to_xmp(metadata, article) -> None:
+    """Put the rights description inside WeasyPrint's own rdf:RDF, so the XMP packet has exactly one."""
+    generate = metadata.generate_rdf_metadata
+
+    def with_rights(*args, **kwargs) -> bytes:
+        rdf = generate(*args, **kwargs)
+        closing = rdf.rfind(b"</rdf:RDF>")
+        return rdf[:closing] + rights_xmp(article) + rdf[closing:]
+
+    metadata.generate_rdf_metadata = with_rights
 
 
 def rights_xmp(article) -> bytes:
