@@ -100,3 +100,53 @@ def test_no_folio_on_the_first_page_and_a_running_head_after(tmp_path, seed_rend
     assert "page 1 of" not in first
     assert "page 2 of" in second
     assert "PMP Magazine / What is behind Russia" in second
+
+
+NOTES_CASES = """---
+title: Footnote cases
+lang: en
+---
+
+Two calls in one line.[^one] And another.[^two] The long note is called here.[^long]
+
+{filler}
+
+{last}
+
+[^one]: First short note.
+[^two]: Second short note, on the same page as the first.
+[^long]: {long}
+"""
+
+
+def note_pages(tmp_path, last_line: str, page_size: str = "a4"):
+    filler = "\n\n".join(["Filler text that moves the last call towards the foot of the page. " * 7] * 6)
+    text = NOTES_CASES.replace("{filler}", filler).replace("{last}", last_line)
+    text = text.replace("{long}", "A very long note. " * 400)
+    article = write_article(tmp_path / "cases", text)
+    reader = render_to(tmp_path, render_article(load_article(article)), page_size=page_size)
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+def test_several_footnotes_on_one_page_and_a_long_one_as_endnote(tmp_path, caplog):
+    pages = note_pages(tmp_path, "The end.")
+    assert "First short note." in pages[0] and "Second short note" in pages[0]
+    assert any("printed as endnotes" in r.getMessage() for r in caplog.records)
+    text = " ".join(pages)
+    end_of_text = text.index("The end.")
+    assert text.index("Notes", end_of_text) < text.index("A very long note.")  # after the text, under Notes
+
+
+def test_a_call_on_the_last_line_of_a_page_keeps_its_note(tmp_path):
+    for lines in range(0, 12):
+        extra = "\n\n".join(["One more line of text to shift the call." ] * lines)
+        last = f"{extra}\n\nThe last call sits here.[^one]" if extra else "The last call sits here.[^one]"
+        text = NOTES_CASES.replace("[^one]: First short note.", "[^one]: First short note.\n[^four]: Fourth note.")
+        text = text.replace("{filler}", "\n\n".join(["Filler text that moves the call. " * 12] * 9))
+        text = text.replace("{last}", last.replace("[^one]", "[^four]")).replace("{long}", "Short.")
+        article = write_article(tmp_path / f"last-{lines}", text)
+        path = tmp_path / f"last-{lines}.pdf"
+        pdf.write(render_article(load_article(article)), path)
+        pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
+        call = next(i for i, t in enumerate(pages) if "The last call sits here" in t)
+        assert "Fourth note." in pages[call], (lines, call)

@@ -10,13 +10,13 @@ from html import escape
 from pathlib import Path
 
 import weasyprint
-from lxml import etree, html as lxml_html
 
 from .. import __version__, images, pages
 from ..atomic import write_atomic
 from ..errors import InputError
 from ..fetcher import SandboxFetcher
-from ..model import Asset, Note, RenderedArticle
+from .footnotes import print_body
+from ..model import Asset, RenderedArticle
 from ..stamp import edition_time
 from ..styles import styles_dir
 
@@ -56,8 +56,8 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> byt
     assets = {asset.name: asset for asset in (*rendered.assets, *([cover] if cover else []))}
     fetcher = SandboxFetcher(allowed=[article.root, styles_dir()], assets=assets, asset_base=article.root,
                              document=str(article.path))
-    html = weasyprint.HTML(string=document_html(rendered, cover), base_url=article.root.as_uri() + "/",
-                           url_fetcher=fetcher)
+    html = weasyprint.HTML(string=document_html(rendered, cover, options.page_size),
+                           base_url=article.root.as_uri() + "/", url_fetcher=fetcher)
     settings = {
         "stylesheets": stylesheets(fetcher, options),
         "custom_metadata": True,
@@ -139,7 +139,7 @@ def cover_asset(rendered: RenderedArticle) -> Asset | None:
                  data=data, alt=cover.alt)
 
 
-def document_html(rendered: RenderedArticle, cover: Asset | None) -> str:
+def document_html(rendered: RenderedArticle, cover: Asset | None, page_size: str = "a4") -> str:
     """The whole printed document: title block, body with footnotes, credits page, print note."""
     article = rendered.article
     return "\n".join([
@@ -148,7 +148,7 @@ def document_html(rendered: RenderedArticle, cover: Asset | None) -> str:
         "</head><body>",
         running_head(article),
         pages.title_block(article, cover.name if cover else None),
-        f'<main class="article-body">{print_body(rendered.body_html, rendered.notes)}</main>',
+        f'<main class="article-body">{print_body(rendered.body_html, rendered.notes, page_size=page_size, document=str(article.path))}</main>',
         pages.credits_page(article, cover_shown="photo" if cover else "none"),
         pages.print_note(article),
         "</body></html>",
@@ -175,48 +175,6 @@ def head_metadata(rendered: RenderedArticle) -> str:
     meta.append(("source-sha256", article.source_hash))
     tags = [f'<meta name="{escape(name)}" content="{escape(value)}"/>' for name, value in meta if value]
     return f"<title>{escape(article.title)}</title>" + "".join(tags)
-
-
-def print_body(body_html: str, notes: tuple[Note, ...]) -> str:
-    """The body for print: each note's text where it is first called (CSS ``float: footnote``), web addresses
-    marked for printing."""
-    wrapper = lxml_html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
-    mark_printed_urls(wrapper)
-    by_number = {note.number: note for note in notes}
-    shown: dict[int, int] = {}
-    for call in wrapper.xpath('.//a[@class="noteref"]'):
-        number = int(call.get("href").rsplit("-", 1)[-1])
-        if number in shown:
-            again = etree.Element("sup", {"class": "noteref-again"})
-            again.text = str(shown[number])
-            again.tail = call.tail
-            call.getparent().replace(call, again)
-            continue
-        shown[number] = len(shown) + 1
-        footnote = footnote_span(by_number[number])
-        footnote.tail = call.tail
-        call.getparent().replace(call, footnote)
-    return escape(wrapper.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html")
-                                                for child in wrapper)
-
-
-def mark_printed_urls(wrapper: etree._Element) -> None:
-    """Web links whose text is not their address get class ``print-url``: print.css shows the address."""
-    for link in wrapper.xpath('.//a[starts-with(@href, "http")]'):
-        text = " ".join(link.text_content().split())
-        if text.rstrip("/") != link.get("href").rstrip("/"):
-            link.set("class", (link.get("class", "") + " print-url").strip())
-
-
-def footnote_span(note: Note) -> etree._Element:
-    """A ``<span class="footnote">`` holding the note's content, paragraphs turned into block spans."""
-    holder = lxml_html.fragment_fromstring(note.html or " ", create_parent="span")
-    holder.set("class", "footnote")
-    mark_printed_urls(holder)
-    for block in holder.xpath(".//p | .//div | .//blockquote | .//pre | .//ul | .//ol | .//li"):
-        block.tag = "span"
-        block.set("class", "footnote-para")
-    return holder
 
 
 @contextmanager

@@ -1,0 +1,86 @@
+"""Print notes: page-bottom footnotes where they fit, endnotes (with a warning) where they cannot."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from lxml import etree, html as lxml_html
+
+from ..model import Note
+
+log = logging.getLogger(__name__)
+
+# Roughly half a page of 8 pt footnote text per page size: a longer note cannot sit under its call.
+HALF_PAGE_CHARACTERS = {"a4": 2600, "letter": 2400, "a5": 1100}
+BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquote | .//figure | .//img"
+
+
+def print_body(body_html: str, notes: tuple[Note, ...], *, page_size: str, document: str) -> str:
+    """The body for print: notes placed at their first call, web addresses marked for printing,
+    and an endnotes section for the notes that cannot be footnotes."""
+    wrapper = lxml_html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    mark_printed_urls(wrapper)
+    by_number = {note.number: note for note in notes}
+    endnotes = {n.number for n in notes if not fits_at_page_foot(n, page_size)}
+    if endnotes:
+        log.warning("%s: note(s) %s too long or too complex for the foot of the page; printed as endnotes",
+                    document, ", ".join(map(str, sorted(endnotes))))
+    seen: set[int] = set()
+    for call in wrapper.xpath('.//a[@class="noteref"]'):
+        number = int(call.get("href").rsplit("-", 1)[-1])
+        replacement = (note_reference(number, "again") if number in seen
+                       else note_reference(number, "endnote") if number in endnotes
+                       else footnote_span(by_number[number]))
+        seen.add(number)
+        replacement.tail = call.tail
+        call.getparent().replace(call, replacement)
+    body = escape(wrapper.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in wrapper)
+    return body + endnotes_section([by_number[n] for n in sorted(endnotes)])
+
+
+def fits_at_page_foot(note: Note, page_size: str) -> bool:
+    """A note can float to the page foot when it is short and holds only paragraphs and inline text."""
+    holder = lxml_html.fragment_fromstring(note.html or " ", create_parent="div")
+    short = len(holder.text_content()) <= HALF_PAGE_CHARACTERS.get(page_size, 1100)
+    return short and not holder.xpath(BLOCKS_FOOTNOTES_CANNOT_HOLD)
+
+
+def note_reference(number: int, kind: str) -> etree._Element:
+    """A superscript number: a repeated call of a footnote, or a call linking to its endnote."""
+    if kind == "endnote":
+        link = etree.Element("a", {"class": "endnote-call", "href": f"#endnote-{number}"})
+        link.text = str(number)
+        return link
+    again = etree.Element("sup", {"class": "noteref-again"})
+    again.text = str(number)
+    return again
+
+
+def footnote_span(note: Note) -> etree._Element:
+    """A ``<span class="footnote">`` for ``float: footnote``, numbered like the note, paragraphs as block spans."""
+    holder = lxml_html.fragment_fromstring(note.html or " ", create_parent="span")
+    holder.set("class", "footnote")
+    holder.set("data-n", str(note.number))
+    mark_printed_urls(holder)
+    for block in holder.xpath(".//p | .//div"):
+        block.tag = "span"
+        block.set("class", "footnote-para")
+    return holder
+
+
+def endnotes_section(notes: list[Note]) -> str:
+    """Notes that could not be footnotes, after the text, under their own numbers."""
+    if not notes:
+        return ""
+    items = "".join(f'<li id="endnote-{note.number}" value="{note.number}">{note.html}</li>' for note in notes)
+    return f'<section class="endnotes"><h2>Notes</h2><ol>{items}</ol></section>'
+
+
+def mark_printed_urls(wrapper: etree._Element) -> None:
+    """Web links whose text is not their address get class ``print-url``: print.css shows the address."""
+    for link in wrapper.xpath('.//a[starts-with(@href, "http")]'):
+        text = " ".join(link.text_content().split())
+        if text.rstrip("/") != link.get("href").rstrip("/"):
+            link.set("class", (link.get("class", "") + " print-url").strip())
