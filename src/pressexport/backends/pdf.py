@@ -14,8 +14,9 @@ import weasyprint
 from .. import __version__, images, pages
 from ..atomic import write_atomic
 from ..errors import InputError
+from . import ecoprint
 from ..fetcher import SandboxFetcher
-from .footnotes import print_body
+from .print_body import print_body
 from ..model import Asset, RenderedArticle
 from ..stamp import edition_time
 from ..styles import styles_dir
@@ -41,6 +42,9 @@ class PdfOptions:
 
     page_size: str = "a4"
     variant: str | None = None  # one of VARIANTS, or None for a plain PDF
+    eco: bool = False  # the eco edition: less paper and toner, same words (see ecoprint.py)
+    eco_columns: int = 1  # 1 or 2
+    eco_images: str = "grey"  # grey (greyscale, reduced) or none (dropped, captions kept)
 
 
 def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOptions()) -> Path:
@@ -48,18 +52,24 @@ def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOption
     return write_atomic(path, render(rendered, options))
 
 
-def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> bytes:
-    """The PDF edition as bytes."""
+def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions(), *, eco_note: str | None = None) -> bytes:
+    """The PDF edition as bytes. The eco edition's first page states what it saved, so without ``eco_note``
+    it is made by ``ecoprint.editions`` (standard edition first, then eco with the measured note)."""
     check_options(options)
+    if options.eco and eco_note is None:
+        return ecoprint.editions(rendered, options).eco
+    if options.eco:
+        rendered = ecoprint.prepare(rendered, options)
     article = rendered.article
-    cover = cover_asset(rendered)
+    cover = None if options.eco else cover_asset(rendered)
     assets = {asset.name: asset for asset in (*rendered.assets, *([cover] if cover else []))}
     fetcher = SandboxFetcher(allowed=[article.root, styles_dir()], assets=assets, asset_base=article.root,
                              document=str(article.path))
     html = weasyprint.HTML(string=document_html(rendered, cover, options.page_size),
                            base_url=article.root.as_uri() + "/", url_fetcher=fetcher)
+    eco_sheets, font_config = ecoprint.stylesheets(fetcher, options, eco_note)
     settings = {
-        "stylesheets": stylesheets(fetcher, options),
+        "stylesheets": stylesheets(fetcher, options) + eco_sheets,
         "custom_metadata": True,
         "pdf_identifier": article.source_hash[:32].encode() or None,
         "pdf_variant": options.variant,
@@ -67,9 +77,10 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> byt
         "attachments": [source_attachment(article)] if options.variant == "pdf/a-3b" else None,
     }
     with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
-        document = html.render(**settings)
+        document = html.render(font_config=font_config, **settings)
         add_rights_to_xmp(document.metadata, article)
-        return document.write_pdf(finisher=None if options.variant else include_xmp, **settings)
+        finisher = None if options.variant else include_xmp
+        return document.write_pdf(finisher=ecoprint.duplex(finisher) if options.eco else finisher, **settings)
 
 
 def check_options(options: PdfOptions) -> None:
@@ -78,6 +89,7 @@ def check_options(options: PdfOptions) -> None:
         raise InputError(f"unknown page size '{options.page_size}'", hint=f"use one of {', '.join(PAGE_SIZES)}")
     if options.variant not in (None, *VARIANTS):
         raise InputError(f"unknown PDF variant '{options.variant}'", hint=f"use one of {', '.join(VARIANTS)}")
+    ecoprint.check_options(options)
 
 
 def stylesheets(fetcher: SandboxFetcher, options: PdfOptions) -> list[weasyprint.CSS]:

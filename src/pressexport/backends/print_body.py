@@ -1,8 +1,10 @@
-"""Print notes: page-bottom footnotes where they fit, endnotes (with a warning) where they cannot."""
+"""The body prepared for print: footnotes where they fit, endnotes where they cannot, link addresses
+shown, wide tables set smaller."""
 
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 
 from lxml import etree, html as lxml_html
@@ -13,6 +15,8 @@ log = logging.getLogger(__name__)
 
 # Roughly half a page of 8 pt footnote text per page size: a longer note cannot sit under its call.
 HALF_PAGE_CHARACTERS = {"a4": 2600, "letter": 2400, "a5": 1100}
+LONG_WORD = re.compile(r"[^\s\u200b]{25,}")
+ZWSP = "\u200b"
 BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquote | .//figure | .//img"
 
 
@@ -21,6 +25,7 @@ def print_body(body_html: str, notes: tuple[Note, ...], *, page_size: str, docum
     and an endnotes section for the notes that cannot be footnotes."""
     wrapper = lxml_html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
     mark_printed_urls(wrapper)
+    mark_wide_tables(wrapper)
     by_number = {note.number: note for note in notes}
     endnotes = {n.number for n in notes if not fits_at_page_foot(n, page_size)}
     if endnotes:
@@ -84,3 +89,29 @@ def mark_printed_urls(wrapper: etree._Element) -> None:
         text = " ".join(link.text_content().split())
         if text.rstrip("/") != link.get("href").rstrip("/"):
             link.set("class", (link.get("class", "") + " print-url").strip())
+
+
+def mark_wide_tables(wrapper: etree._Element) -> None:
+    """Tables with many columns get class ``wide`` (smaller type) or ``very-wide``, and very long words in
+    their cells get break opportunities, so tables fit the measure without splitting ordinary words."""
+    for table in wrapper.xpath(".//table"):
+        columns = max((len(row.xpath("./th | ./td")) for row in table.xpath(".//tr")), default=0)
+        if columns >= 5:
+            table.set("class", (table.get("class", "") + (" very-wide" if columns >= 8 else " wide")).strip())
+        for node in table.xpath(".//td//text() | .//th//text()"):
+            if LONG_WORD.search(node):
+                set_text(node, LONG_WORD.sub(lambda m: ZWSP.join(chunks(m.group(0), 12)), node))
+
+
+def chunks(word: str, size: int) -> list[str]:
+    """The word cut into pieces of ``size`` characters."""
+    return [word[i:i + size] for i in range(0, len(word), size)]
+
+
+def set_text(node, text: str) -> None:
+    """Replace a text node (an lxml "smart string") in its parent."""
+    parent = node.getparent()
+    if node.is_text:
+        parent.text = text
+    else:
+        parent.tail = text
