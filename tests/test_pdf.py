@@ -150,3 +150,26 @@ def test_a_call_on_the_last_line_of_a_page_keeps_its_note(tmp_path):
         pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
         call = next(i for i, t in enumerate(pages) if "The last call sits here" in t)
         assert "Fourth note." in pages[call], (lines, call)
+
+
+COVERAGE = """---
+title: Coverage ἀρχῇ → ✓
+lang: en
+licence: CC0-1.0
+---
+
+“Quotes” ‘single’ — Россия «ёлочки» ἐν ἀρχῇ ἦν ὁ λόγος ᾧ ┌─┐ → ⇒ ≤ ∑ ✓ ★ € end🔷
+
+`code ┌─┐ → ᾧ` and *italic ἀρχῇ Россия* and **bold ἀρχῇ Россия**
+"""
+
+
+def test_every_glyph_comes_from_the_shipped_fonts(tmp_path, caplog):
+    article = write_article(tmp_path / "coverage", COVERAGE)
+    reader = render_to(tmp_path, render_article(load_article(article)))
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert names and all(name.startswith("Noto-") for name in names), names
+    assert not [r for r in caplog.records if "notdef" in r.getMessage()]

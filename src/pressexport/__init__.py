@@ -4,6 +4,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .styles import use_shipped_fonts_only  # noqa: E402
+
+use_shipped_fonts_only()  # before WeasyPrint (through Pango) starts fontconfig: it reads the setting once
+
 from .build import build, write_epub, write_pdf  # noqa: E402
 from .core import render_article  # noqa: E402
 from .errors import InputError, OutputError, PressexportError  # noqa: E402

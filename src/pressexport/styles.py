@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from .errors import PressexportError
@@ -26,3 +28,33 @@ def stylesheet(name: str) -> Path:
 def fonts_dir() -> Path:
     """The shipped fonts."""
     return styles_dir() / "fonts"
+
+
+FONTCONFIG_TEMPLATE = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+"""
+
+
+def use_shipped_fonts_only() -> None:
+    """Point fontconfig at the shipped fonts alone, so every machine typesets the same pages.
+
+    The system's matching rules are kept; its font folders are not, so a glyph missing from the shipped
+    fonts shows as a missing glyph (and a warning) instead of silently coming from whatever is installed.
+    """
+    try:
+        fonts = fonts_dir().resolve()
+    except PressexportError:
+        return  # no styles folder: the build will report it; fontconfig keeps its defaults
+    folder = Path(tempfile.gettempdir()) / f"pressexport-fontconfig-{hashlib.sha256(bytes(fonts)).hexdigest()[:12]}"
+    config = folder / "fonts.conf"
+    if not config.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f".fonts.conf.{os.getpid()}"
+        temp.write_text(FONTCONFIG_TEMPLATE.format(fonts=fonts, cache=folder / "cache"), encoding="utf-8")
+        os.replace(temp, config)
+    os.environ["FONTCONFIG_FILE"] = str(config)
