@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .backends import BACKENDS
+from .atomic import write_atomic
+from .backends import BACKENDS, ecoprint
 from .backends.epub import EpubOptions
 from .backends.pdf import PdfOptions
 from .core import render_article
+from .eco import EcoReport, total
 from .errors import PressexportError
 from .model import RenderedArticle
 from .source import load_article
@@ -37,10 +39,15 @@ class BuildReport:
 
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    eco: dict[Path, EcoReport] = field(default_factory=dict)  # eco PDF written → its figures against the standard
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def eco_total(self) -> EcoReport | None:
+        """Every eco edition of the build against its standard edition, added up (None without eco editions)."""
+        return total(self.eco.values()) if self.eco else None
 
 
 def write_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptions = PdfOptions()) -> Path:
@@ -51,6 +58,18 @@ def write_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptions =
 def write_epub(rendered: RenderedArticle, path: str | Path, options: EpubOptions = EpubOptions()) -> Path:
     """Write the EPUB edition of a rendered article."""
     return BACKENDS["epub"].write(rendered, Path(path), options)
+
+
+def write_eco_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptions = PdfOptions(eco=True), *,
+                  standard_path: str | Path | None = None) -> EcoReport:
+    """Write the eco PDF edition (and the standard one at ``standard_path``, if given); return the figures
+    of both, measured on the bytes written."""
+    options = replace(options, eco=True)
+    editions = ecoprint.editions(rendered, options)
+    if standard_path is not None:
+        write_atomic(Path(standard_path), editions.standard)
+    write_atomic(Path(path), editions.eco)
+    return editions.report
 
 
 def find_articles(path: Path) -> list[Path]:
@@ -70,7 +89,7 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
         root = options.root or (given if given.is_dir() else None)
         for article_path in find_articles(given):
             try:
-                report.written += build_one(article_path, root, options)
+                report.written += build_one(article_path, root, options, report.eco)
             except PressexportError as exc:
                 report.failures.append(exc.one_line())
             except Exception as exc:  # an engine bug must not stop the other articles
@@ -80,13 +99,23 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
     return report
 
 
-def build_one(path: Path, root: Path | None, options: BuildOptions) -> list[Path]:
-    """Load, render and write one article in each requested format."""
+def build_one(path: Path, root: Path | None, options: BuildOptions,
+              eco_reports: dict[Path, EcoReport] | None = None) -> list[Path]:
+    """Load, render and write one article in each requested format. With ``options.pdf.eco`` the PDF is
+    written twice: the standard ``<slug>.pdf`` and the eco ``<slug>.eco.pdf`` (whose note compares them)."""
     article = load_article(path, root=root)
     rendered = render_article(article)
     written = []
     for name in options.formats:
         target = options.out_dir / f"{article.slug}.{name}"
+        if name == "pdf" and options.pdf.eco:
+            eco_target = options.out_dir / f"{article.slug}.eco.pdf"
+            figures = write_eco_pdf(rendered, eco_target, options.pdf, standard_path=target)
+            if eco_reports is not None:
+                eco_reports[eco_target] = figures
+            written += [target, eco_target]
+            log.info("wrote %s and %s", target, eco_target)
+            continue
         backend_options = options.pdf if name == "pdf" else options.epub
         written.append(BACKENDS[name].write(rendered, target, backend_options))
         log.info("wrote %s", target)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from . import __version__
+from .backends.ecoprint import COLUMNS, IMAGE_MODES
 from .backends.pdf import PAGE_SIZES, VARIANTS, PdfOptions
 from .build import BuildOptions, BuildReport, build
 
@@ -31,6 +33,26 @@ Variant = Annotated[Optional[str], typer.Option(
     "--pdf-variant", help="pdf/ua-1: tagged, accessible PDF (images carry alt text); "
                           "pdf/a-3b: archival PDF that embeds the Markdown source.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+Eco = Annotated[bool, typer.Option(
+    "--eco", help="Also write the eco edition, <slug>.eco.pdf: every word, less paper and toner "
+                  "(the standard <slug>.pdf is written too: the eco edition's note compares the two).")]
+EcoColumns = Annotated[Optional[int], typer.Option(
+    "--eco-columns", help="Eco edition: 1 or 2 columns (default 1; 2 gives shorter lines).", show_default=False)]
+EcoImages = Annotated[Optional[str], typer.Option(
+    "--eco-images", help=f"Eco edition images: {' or '.join(IMAGE_MODES)} (greyscale and reduced, or dropped "
+                         "with their captions and credits kept; default grey).", show_default=False)]
+Report = Annotated[bool, typer.Option(
+    "--report", help="With --eco: print the pages, sheets and toner of both editions, measured on the files.")]
+
+
+@dataclass(frozen=True)
+class EcoChoice:
+    """The eco options as given on the command line."""
+
+    eco: bool = False
+    columns: int | None = None
+    images: str | None = None
+    report: bool = False
 
 
 class LineHandler(logging.Handler):
@@ -50,7 +72,7 @@ def setup_logging(quiet: bool) -> None:
 
 
 def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | None, page_size: str,
-        quiet: bool, variant: str | None = None) -> None:
+        quiet: bool, variant: str | None = None, eco: EcoChoice = EcoChoice()) -> None:
     """Build, report and exit with 0 (all written), 1 (some failed) or 2 (usage error)."""
     setup_logging(quiet)
     if page_size.lower() not in PAGE_SIZES:
@@ -59,11 +81,45 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | Non
     if variant is not None and variant.lower() not in VARIANTS:
         typer.echo(f"error: unknown PDF variant '{variant}'; use one of {', '.join(VARIANTS)}", err=True)
         raise typer.Exit(2)
-    pdf = PdfOptions(page_size=page_size.lower(), variant=variant.lower() if variant else None)
+    check_eco(eco)
+    pdf = PdfOptions(page_size=page_size.lower(), variant=variant.lower() if variant else None, eco=eco.eco,
+                     eco_columns=eco.columns or 1, eco_images=(eco.images or "grey").lower())
     options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf)
     report = build(paths, options)
     print_report(report, quiet)
+    print_eco(report, quiet, eco.report)
     raise typer.Exit(0 if report.ok else 1)
+
+
+def check_eco(eco: EcoChoice) -> None:
+    """Eco options need --eco and known values; otherwise a usage error (exit 2)."""
+    given = [name for name, value in (("--eco-columns", eco.columns), ("--eco-images", eco.images),
+                                      ("--report", eco.report or None)) if value is not None]
+    if given and not eco.eco:
+        typer.echo(f"error: {', '.join(given)} applies to the eco edition; add --eco", err=True)
+        raise typer.Exit(2)
+    if eco.columns is not None and eco.columns not in COLUMNS:
+        typer.echo(f"error: unknown eco column count '{eco.columns}'; use 1 or 2", err=True)
+        raise typer.Exit(2)
+    if eco.images is not None and eco.images.lower() not in IMAGE_MODES:
+        typer.echo(f"error: unknown eco image mode '{eco.images}'; use one of {', '.join(IMAGE_MODES)}", err=True)
+        raise typer.Exit(2)
+
+
+def print_eco(report: BuildReport, quiet: bool, details: bool) -> None:
+    """Each eco edition's saving in one line; with ``details`` (--report, printed even when quiet) both
+    editions' pages, sheets and toner; and for several articles the batch's total."""
+    if quiet and not details:
+        return
+    for path, figures in report.eco.items():
+        if details:
+            typer.echo(f"{path}:")
+            for line in figures.details():
+                typer.echo(f"  {line}")
+        else:
+            typer.echo(f"{path}: {figures.summary()}")
+    if len(report.eco) > 1:
+        typer.echo(f"all {len(report.eco)} articles: {report.eco_total().summary()}")
 
 
 def print_report(report: BuildReport, quiet: bool) -> None:
@@ -79,16 +135,19 @@ def print_report(report: BuildReport, quiet: bool) -> None:
 
 @app.command("build")
 def build_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
-                  pdf_variant: Variant = None, quiet: Quiet = False) -> None:
+                  pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
+                  eco_images: EcoImages = None, report: Report = False, quiet: Quiet = False) -> None:
     """Write the PDF and the EPUB edition of each article into the output folder."""
-    run(paths, ("pdf", "epub"), out, root, page_size, quiet, pdf_variant)
+    run(paths, ("pdf", "epub"), out, root, page_size, quiet, pdf_variant,
+        EcoChoice(eco, eco_columns, eco_images, report))
 
 
 @app.command("pdf")
 def pdf_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
-                pdf_variant: Variant = None, quiet: Quiet = False) -> None:
-    """Write only the PDF edition of each article."""
-    run(paths, ("pdf",), out, root, page_size, quiet, pdf_variant)
+                pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
+                eco_images: EcoImages = None, report: Report = False, quiet: Quiet = False) -> None:
+    """Write only the PDF edition of each article (with --eco, the eco edition beside it)."""
+    run(paths, ("pdf",), out, root, page_size, quiet, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
 
 
 @app.command("epub")
