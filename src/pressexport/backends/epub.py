@@ -17,8 +17,9 @@ from .. import images, pages
 from ..accessibility import CONFORMANCE, AccessibilityReport, assess
 from ..atomic import write_atomic
 from ..errors import InputError
-from ..model import Asset, Article, Note, RenderedArticle
+from ..model import Asset, Article, RenderedArticle
 from ..stamp import edition_time
+from .epub_sections import FIRST_FILE, Section, split_article
 from ..styles import fonts_dir, styles_dir
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,15 @@ def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> b
     add_stylesheets(book)
     cover = cover_image(rendered)
     add_images(book, rendered.assets, cover)
+    sections, where = split_article(rendered.body_html, rendered.notes)
     documents = [
         cover_document(article, cover),
         title_document(article),
-        article_document(rendered),
+        *article_documents(article, sections),
         credits_document(article, cover_shown="photo" if cover.name != GENERATED_COVER else "generated"),
     ]
     add_documents(book, documents)
-    add_navigation(book, rendered, documents)
+    add_navigation(book, rendered, documents, where)
     add_accessibility_metadata(book, assess(rendered))
     return reproducible_zip(package(book, article), edition_time(article))
 
@@ -170,31 +172,16 @@ def title_document(article: Article) -> Document:
     return Document("title.xhtml", "Title page", xhtml(article, article.title, body), landmark="titlepage")
 
 
-def article_document(rendered: RenderedArticle) -> Document:
-    """The article's text, with its footnotes as EPUB 3 footnotes after it."""
-    article = rendered.article
-    heading = f'<h1 class="article-title">{escape(article.title)}</h1>'
-    body = (f'<section class="article-body" epub:type="bodymatter chapter">{heading}'
-            f"{epub_note_calls(rendered.body_html)}{notes_section(rendered.notes)}</section>")
-    return Document("article.xhtml", article.title, xhtml(article, article.title, body), landmark="bodymatter")
-
-
-def epub_note_calls(body_html: str) -> str:
-    """Mark footnote calls as ``noteref`` for reading systems' pop-up notes."""
-    return body_html.replace('<a class="noteref" ', '<a class="noteref" epub:type="noteref" role="doc-noteref" ')
-
-
-def notes_section(notes: tuple[Note, ...]) -> str:
-    """Footnotes as ``<aside epub:type="footnote">`` with back links to their first call."""
-    if not notes:
-        return ""
-    asides = [
-        f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="note-{note.number}">'
-        f'<p class="note-number"><a class="backlink" role="doc-backlink" href="#noteref-{note.number}">'
-        f"{note.number}.</a></p>{note.html}</aside>"
-        for note in notes
-    ]
-    return f'<section class="notes" epub:type="footnotes"><h2>Notes</h2>{"".join(asides)}</section>'
+def article_documents(article: Article, sections: list[Section]) -> list[Document]:
+    """The article's text: one file, or one per section for long articles; the first opens with the title."""
+    documents = []
+    for index, section in enumerate(sections):
+        heading = f'<h1 class="article-title">{escape(article.title)}</h1>' if index == 0 else ""
+        body = f'<section class="article-body" epub:type="chapter">{heading}{section.body}</section>'
+        title = article.title if index == 0 else f"{article.title} ({index + 1})"
+        documents.append(Document(section.file_name, title, xhtml(article, title, body, body_type="bodymatter"),
+                                  landmark="bodymatter" if index == 0 else ""))
+    return documents
 
 
 def credits_document(article: Article, *, cover_shown: str) -> Document:
@@ -217,22 +204,28 @@ def add_documents(book: epub.EpubBook, documents: list[Document]) -> None:
     book.spine = items
 
 
-def add_navigation(book: epub.EpubBook, rendered: RenderedArticle, documents: list[Document]) -> None:
+def add_navigation(book: epub.EpubBook, rendered: RenderedArticle, documents: list[Document],
+                   where: dict[str, str]) -> None:
     """The EPUB 3 navigation document (TOC and landmarks) and the EPUB 2 NCX built from the same TOC."""
     article = rendered.article
-    book.toc = toc_entries(rendered)
+    headings = tuple((level, f"{where.get(anchor, FIRST_FILE)}#{anchor}", text)
+                     for level, anchor, text in rendered.headings)
+    book.toc = toc_entries(article, headings)
     book.add_item(epub.EpubNcx())
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=nav_document(article, rendered, documents).encode())
+                        content=nav_document(article, headings, documents).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
 
 
-def toc_entries(rendered: RenderedArticle) -> list:
-    """ebooklib TOC (for the NCX): the article with its headings nested, then the credits."""
-    children = nest_headings(rendered.headings)
-    article_link = epub.Link("article.xhtml", rendered.article.title, "toc-article")
-    entry = (epub.Section(rendered.article.title, "article.xhtml"), children) if children else article_link
+def toc_entries(article: Article, headings: tuple[tuple[int, str, str], ...]) -> list:
+    """ebooklib TOC (for the NCX): the article with its headings nested, then the credits.
+
+    ``headings`` are (level, href, text), the href naming the file that holds the heading.
+    """
+    children = nest_headings(headings)
+    article_link = epub.Link(FIRST_FILE, article.title, "toc-article")
+    entry = (epub.Section(article.title, FIRST_FILE), children) if children else article_link
     return [entry, epub.Link("credits.xhtml", "Credits and licence", "toc-credits")]
 
 
@@ -240,11 +233,11 @@ def nest_headings(headings: tuple[tuple[int, str, str], ...]) -> list:
     """Nest (level, id, text) headings into ebooklib's (Section, [children]) tuples."""
     root: list = []
     stack: list[tuple[int, list]] = [(1, root)]
-    for level, anchor, text in headings:
+    for level, href, text in headings:
         while len(stack) > 1 and stack[-1][0] >= level:
             stack.pop()
         children: list = []
-        stack[-1][1].append((epub.Section(text, f"article.xhtml#{anchor}"), children))
+        stack[-1][1].append((epub.Section(text, href), children))
         stack.append((level, children))
     return [strip_empty(entry) for entry in root]
 
@@ -257,11 +250,11 @@ def strip_empty(entry):
     return (section, [strip_empty(child) for child in children])
 
 
-def nav_document(article: Article, rendered: RenderedArticle, documents: list[Document]) -> str:
+def nav_document(article: Article, headings: tuple[tuple[int, str, str], ...], documents: list[Document]) -> str:
     """The navigation document: a TOC mirroring the headings, and landmarks."""
-    heading_list = nav_list(rendered.headings)
+    heading_list = nav_list(headings)
     toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1><ol>'
-           f'<li><a href="article.xhtml">{escape(article.title)}</a>{heading_list}</li>'
+           f'<li><a href="{FIRST_FILE}">{escape(article.title)}</a>{heading_list}</li>'
            f'<li><a href="credits.xhtml">Credits and licence</a></li></ol></nav>')
     landmark_items = "".join(
         f'<li><a epub:type="{doc.landmark}" href="{doc.file_name}">{escape(doc.title)}</a></li>'
@@ -275,7 +268,7 @@ def nav_list(headings: tuple[tuple[int, str, str], ...]) -> str:
     if not headings:
         return ""
     parts, depth_stack = [], []
-    for level, anchor, text in headings:
+    for level, href, text in headings:
         if not depth_stack or level > depth_stack[-1]:
             parts.append("<ol>")
             depth_stack.append(level)
@@ -284,7 +277,7 @@ def nav_list(headings: tuple[tuple[int, str, str], ...]) -> str:
             while len(depth_stack) > 1 and level < depth_stack[-1]:
                 parts.append("</ol></li>")
                 depth_stack.pop()
-        parts.append(f'<li><a href="article.xhtml#{anchor}">{escape(text)}</a>')
+        parts.append(f'<li><a href="{href}">{escape(text)}</a>')
     parts.append("</li>" + "</ol></li>" * (len(depth_stack) - 1) + "</ol>")
     return "".join(parts)
 
