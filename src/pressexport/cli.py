@@ -13,6 +13,7 @@ import typer
 from . import __version__
 from .backends.ecoprint import COLUMNS, IMAGE_MODES
 from .backends.pdf import PAGE_SIZES, VARIANTS, PdfOptions
+from .backends.epub import EpubOptions
 from .build import BuildOptions, BuildReport, build
 
 app = typer.Typer(
@@ -32,6 +33,8 @@ PageSize = Annotated[str, typer.Option("--page-size", help=f"PDF page size: {', 
 Variant = Annotated[Optional[str], typer.Option(
     "--pdf-variant", help="pdf/ua-1: tagged, accessible PDF (images carry alt text); "
                           "pdf/a-3b: archival PDF that embeds the Markdown source.")]
+EmbedFonts = Annotated[bool, typer.Option(
+    "--embed-fonts", help="Embed the shipped OFL fonts in the EPUB (unobfuscated, with their licence).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 Eco = Annotated[bool, typer.Option(
     "--eco", help="Also write the eco edition, <slug>.eco.pdf: every word, less paper and toner "
@@ -72,7 +75,7 @@ def setup_logging(quiet: bool) -> None:
 
 
 def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | None, page_size: str,
-        quiet: bool, variant: str | None = None, eco: EcoChoice = EcoChoice()) -> None:
+        quiet: bool, variant: str | None = None, eco: EcoChoice = EcoChoice(), embed_fonts: bool = False) -> None:
     """Build, report and exit with 0 (all written), 1 (some failed) or 2 (usage error)."""
     setup_logging(quiet)
     if page_size.lower() not in PAGE_SIZES:
@@ -84,7 +87,7 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | Non
     check_eco(eco)
     pdf = PdfOptions(page_size=page_size.lower(), variant=variant.lower() if variant else None, eco=eco.eco,
                      eco_columns=eco.columns or 1, eco_images=(eco.images or "grey").lower())
-    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf)
+    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf, epub=EpubOptions(embed_fonts=embed_fonts))
     report = build(paths, options)
     print_report(report, quiet)
     print_eco(report, quiet, eco.report)
@@ -136,10 +139,11 @@ def print_report(report: BuildReport, quiet: bool) -> None:
 @app.command("build")
 def build_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
                   pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
-                  eco_images: EcoImages = None, report: Report = False, quiet: Quiet = False) -> None:
+                  eco_images: EcoImages = None, report: Report = False, embed_fonts: EmbedFonts = False,
+                  quiet: Quiet = False) -> None:
     """Write the PDF and the EPUB edition of each article into the output folder."""
     run(paths, ("pdf", "epub"), out, root, page_size, quiet, pdf_variant,
-        EcoChoice(eco, eco_columns, eco_images, report))
+        EcoChoice(eco, eco_columns, eco_images, report), embed_fonts)
 
 
 @app.command("pdf")
@@ -151,9 +155,10 @@ def pdf_command(paths: Paths, out: Out = Path("output"), root: Root = None, page
 
 
 @app.command("epub")
-def epub_command(paths: Paths, out: Out = Path("output"), root: Root = None, quiet: Quiet = False) -> None:
+def epub_command(paths: Paths, out: Out = Path("output"), root: Root = None, embed_fonts: EmbedFonts = False,
+                 quiet: Quiet = False) -> None:
     """Write only the EPUB edition of each article."""
-    run(paths, ("epub",), out, root, "a4", quiet)
+    run(paths, ("epub",), out, root, "a4", quiet, embed_fonts=embed_fonts)
 
 
 def version_callback(value: bool) -> None:

@@ -312,6 +312,9 @@ def collect_images(tree: etree._Element, article: Article) -> list[Asset]:
     for img in tree.xpath(".//img"):
         src = (img.get("src") or "").strip()
         alt = img.get("alt") or ""
+        if not alt.strip():
+            log.warning("%s: image '%s' has no alt text; describe it for readers who cannot see it",
+                        article.path, src)
         asset, problem = image_asset(src, alt, article)
         if problem:
             problems.append(f"'{src}' ({problem})")

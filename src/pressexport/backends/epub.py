@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 STYLESHEETS = ("base.css", "epub.css")
 GENERATED_COVER = "images/generated-cover.png"
+FONTS_CSS = "epub-fonts.css"
 ID_NAMESPACE = uuid.UUID("6f1c3d0e-7a51-4d1f-9a55-0d8b7c3e2a10")  # pressexport's namespace for uuid5 ids
 XHTML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
               '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -36,7 +38,9 @@ XHTML_TAIL = "\n</body>\n</html>\n"
 
 @dataclass(frozen=True)
 class EpubOptions:
-    """How the EPUB edition is packaged (no choices yet: reading systems supply the fonts)."""
+    """How the EPUB edition is packaged."""
+
+    embed_fonts: bool = False  # embed the shipped OFL fonts (unobfuscated, with their licence)
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> b
     """The EPUB edition as bytes: build the book, then write it as a reproducible zip."""
     article = rendered.article
     book = new_book(article)
-    add_stylesheets(book)
+    add_stylesheets(book, options.embed_fonts)
     cover = cover_image(rendered)
     add_images(book, rendered.assets, cover)
     sections, where = split_article(rendered.body_html, rendered.notes)
@@ -67,6 +71,7 @@ def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> b
         title_document(article),
         *article_documents(article, sections),
         credits_document(article, cover_shown="photo" if cover.name != GENERATED_COVER else "generated"),
+        *([fonts_licence_document(article)] if options.embed_fonts else []),
     ]
     add_documents(book, documents)
     add_navigation(book, rendered, documents, where)
@@ -114,12 +119,33 @@ def add_accessibility_metadata(book: epub.EpubBook, report: AccessibilityReport)
         meta("dcterms:conformsTo", CONFORMANCE)
 
 
-def add_stylesheets(book: epub.EpubBook) -> None:
-    """The shared base.css and the EPUB's own epub.css."""
+def add_stylesheets(book: epub.EpubBook, embed_fonts: bool) -> None:
+    """The shared base.css and the EPUB's own epub.css (with epub-fonts.css and the fonts when embedding)."""
     folder = styles_dir()
     for name in STYLESHEETS:
+        content = (folder / name).read_bytes()
+        if embed_fonts and name == "epub.css":
+            content += b"\n" + (folder / FONTS_CSS).read_bytes()
         book.add_item(epub.EpubItem(uid=f"css-{name.split('.')[0]}", file_name=f"styles/{name}",
-                                    media_type="text/css", content=(folder / name).read_bytes()))
+                                    media_type="text/css", content=content))
+    if embed_fonts:
+        for index, font in enumerate(embedded_fonts(folder / FONTS_CSS), start=1):
+            book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font}",
+                                        media_type="font/ttf", content=(folder / "fonts" / font).read_bytes()))
+
+
+def embedded_fonts(css: Path) -> list[str]:
+    """The font files that epub-fonts.css declares, in order."""
+    return list(dict.fromkeys(re.findall(r"url\(fonts/([\w.-]+\.ttf)\)", css.read_text(encoding="utf-8"))))
+
+
+def fonts_licence_document(article: Article) -> Document:
+    """The OFL licence of the embedded fonts, as a page of the book."""
+    licence = (styles_dir() / "fonts" / "OFL.txt").read_text(encoding="utf-8")
+    body = (f'<section class="fonts-licence" epub:type="appendix"><h1>Font licence</h1>'
+            f"<p>This book embeds Noto fonts, unmodified, under the SIL Open Font License 1.1:</p>"
+            f'<pre xml:lang="en" lang="en">{escape(licence)}</pre></section>')
+    return Document("fonts-licence.xhtml", "Font licence", xhtml(article, "Font licence", body))
 
 
 def cover_image(rendered: RenderedArticle) -> Asset:
