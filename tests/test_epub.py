@@ -1,0 +1,140 @@
+"""EPUB structure read as XML: accessibility claims computed from content, notes, sections, cover, fonts."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from conftest import CORPUS, SEED, epubcheck_messages, write_article
+from pressexport import load_article, render_article
+from pressexport.backends import epub
+
+NS = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml",
+      "epub": "http://www.idpf.org/2007/ops", "dc": "http://purl.org/dc/elements/1.1/"}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def build_epub(path, **options) -> zipfile.ZipFile:
+    data = epub.render(render_article(load_article(path)), epub.EpubOptions(**options))
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def opf_meta(book: zipfile.ZipFile, prop: str) -> list[str]:
+    opf = etree.fromstring(book.read("EPUB/content.opf"))
+    return [m.text for m in opf.xpath(f".//opf:meta[@property='{prop}']", namespaces=NS)]
+
+
+def article_with(tmp_path, body: str, name: str = "a") -> object:
+    return write_article(tmp_path / name, f"---\ntitle: Claims\nlang: en\nlicence: CC-BY-4.0\n---\n\n{body}\n")
+
+
+def picture(folder, name="photo.png", size=(40, 30), mode="RGB"):
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new(mode, size, "navy" if mode == "RGB" else 100).save(folder / name)
+
+
+def test_seed_claims_conformance(tmp_path):
+    book = build_epub(SEED)
+    assert opf_meta(book, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    assert "structuralNavigation" in opf_meta(book, "schema:accessibilityFeature")
+    assert opf_meta(book, "schema:accessMode") == ["textual"]
+    assert opf_meta(book, "dcterms:license") == ["https://creativecommons.org/licenses/by-sa/4.0/"]
+
+
+def test_an_image_without_alt_text_withdraws_the_claims(tmp_path, caplog):
+    picture(tmp_path / "a")
+    book = build_epub(article_with(tmp_path, "## One\n\n![](photo.png)\n"))
+    features = opf_meta(book, "schema:accessibilityFeature")
+    assert "alternativeText" not in features
+    assert opf_meta(book, "dcterms:conformsTo") == []
+    assert "1 of 1 images" in opf_meta(book, "schema:accessibilitySummary")[0]
+    assert opf_meta(book, "schema:accessModeSufficient") == ["textual,visual"]
+    assert any("has no alt text" in record.getMessage() for record in caplog.records)
+
+
+def test_described_images_are_claimed(tmp_path):
+    picture(tmp_path / "a")
+    book = build_epub(article_with(tmp_path, "## One\n\n![A navy rectangle](photo.png)\n"))
+    assert "alternativeText" in opf_meta(book, "schema:accessibilityFeature")
+    assert "textual" in opf_meta(book, "schema:accessModeSufficient")
+    assert opf_meta(book, "dcterms:conformsTo")
+
+
+def test_skipped_heading_levels_withdraw_structural_navigation(tmp_path):
+    book = build_epub(article_with(tmp_path, "## One\n\ntext\n\n#### Three\n\ntext\n"))
+    assert "structuralNavigation" not in opf_meta(book, "schema:accessibilityFeature")
+    assert opf_meta(book, "dcterms:conformsTo") == []
+    assert "headings in a logical order" in opf_meta(book, "schema:accessibilitySummary")[0]
+
+
+def test_footnotes_are_epub3_footnotes_with_back_links(tmp_path):
+    book = build_epub(article_with(tmp_path, "Text.[^1] More.[^1]\n\n[^1]: The note."))
+    page = etree.fromstring(book.read("EPUB/article.xhtml"))
+    calls = page.xpath(".//x:a[@epub:type='noteref']", namespaces=NS)
+    asides = page.xpath(".//x:aside[@epub:type='footnote']", namespaces=NS)
+    assert len(calls) == 2 and len(asides) == 1
+    assert {call.get("href") for call in calls} == {"article.xhtml#note-1"}
+    backlink = asides[0].xpath(".//x:a[@role='doc-backlink']", namespaces=NS)[0]
+    assert backlink.get("href") == "article.xhtml#noteref-1"
+
+
+def test_long_articles_are_split_and_every_link_resolves(tmp_path):
+    book = build_epub(CORPUS / "ph-introduction-to-stylometry-with-python.md")
+    names = set(book.namelist())
+    chapters = sorted(n for n in names if n.startswith("EPUB/article"))
+    assert len(chapters) > 3
+    ids = {}
+    for name in names:
+        if name.endswith(".xhtml"):
+            ids[name] = set(etree.fromstring(book.read(name)).xpath("//@id"))
+    for name in ids:
+        for href in etree.fromstring(book.read(name)).xpath("//x:a/@href", namespaces=NS):
+            if href.startswith(("http", "mailto")):
+                continue
+            target, _, fragment = href.partition("#")
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(name), target)) if target else name
+            assert path in ids, (name, href)
+            assert not fragment or fragment in ids[path], (name, href)
+
+
+def test_cover_photo_is_resized_and_stripped(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    image = Image.new("RGB", (3200, 2000), "teal")
+    exif = Image.Exif()
+    exif[0x010E] = "secret description"
+    image.save(folder / "cover.jpg", exif=exif.tobytes())
+    article = write_article(folder, "---\ntitle: Cover\nlang: en\ncover:\n  image: cover.jpg\n  alt: Teal\n"
+                                    "  credit: Someone\n---\n\nText.\n")
+    book = build_epub(article)
+    opf = etree.fromstring(book.read("EPUB/content.opf"))
+    item = opf.xpath(".//opf:item[@properties='cover-image']", namespaces=NS)[0]
+    cover = Image.open(io.BytesIO(book.read("EPUB/" + item.get("href"))))
+    assert max(cover.size) <= 1600 and "exif" not in cover.info
+    credits = book.read("EPUB/credits.xhtml").decode()
+    assert "Cover photo:" in credits and "Someone" in credits
+
+
+def test_embedded_fonts_with_their_licence_pass_epubcheck(tmp_path):
+    data = epub.render(render_article(load_article(SEED)), epub.EpubOptions(embed_fonts=True))
+    path = tmp_path / "fonts.epub"
+    path.write_bytes(data)
+    book = zipfile.ZipFile(path)
+    opf = etree.fromstring(book.read("EPUB/content.opf"))
+    fonts = opf.xpath(".//opf:item[@media-type='font/ttf']", namespaces=NS)
+    assert len(fonts) >= 4
+    assert "SIL Open Font License" in book.read("EPUB/fonts-licence.xhtml").decode()
+    assert "META-INF/encryption.xml" not in book.namelist()  # no obfuscation
+    assert epubcheck_messages(path) == []
+
+
+@pytest.mark.parametrize("landmark", ["cover", "titlepage", "bodymatter", "copyright-page"])
+def test_landmarks(landmark):
+    nav = etree.fromstring(build_epub(SEED).read("EPUB/nav.xhtml"))
+    types = nav.xpath(".//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
+    assert landmark in types
