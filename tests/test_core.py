@@ -474,3 +474,17 @@ def test_seed_structure():
     assert tree.xpath('//span[@class="end-mark"]/parent::p')[0].xpath("string()").endswith(
         "positive steps too.🔷")
     assert rendered.notes == () and rendered.assets == ()
+
+
+def test_kramdown_markdown_span_cells_are_rendered(tmp_path):
+    body = '<table>\n<tr>\n<td markdown="span">**ἀ**ληθινῷ</td>\n<td>plain</td>\n</tr>\n</table>\n'
+    tree = parse(render(tmp_path, body).body_html)
+    assert tree.xpath("string(//td[1]/strong)") == "ἀ"
+    assert "**" not in tree.xpath("string(//td[1])")
+
+
+def test_entities_in_template_tag_captions_are_decoded(tmp_path):
+    body = '{% include figure.html filename="f.png" alt="A&nbsp;picture" caption="Figure&nbsp;9&nbsp;: Exemples" %}\n'
+    tree = parse(render(tmp_path, body).body_html)
+    assert tree.xpath("string(//figcaption)") == "Figure\u00a09\u00a0: Exemples"
+    assert tree.xpath("//img/@alt") == ["A\u00a0picture"]

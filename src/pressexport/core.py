@@ -38,6 +38,8 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_l
                        "sane_lists", "toc", "pressexport.mdext.shortcodes"]
 RELATED_MARKER = re.compile(r"^\[\[related(?:\s+([\w-]+))?\]\]$")
 MAX_NESTING = 200
+MARKDOWN_SPAN = re.compile(r'<(td|th|span|p|li|caption|figcaption)\b([^>]*?)\s+markdown="(?:span|1|block)"[^>]*>'
+                           r"((?:(?!<\1\b).)*?)</\1>", re.DOTALL)
 RESERVED_ID = re.compile(r"^(?:(?:note|noteref)-\d+(?:-\d+)?|credits|toc|landmarks|cover)$")
 
 
@@ -74,11 +76,22 @@ def markdown_to_html(article: Article) -> tuple[str, list[str]]:
         output_format="xhtml",
     )
     try:
-        text = md.convert(article.body)
+        text = md.convert(render_markdown_spans(article.body))
     except RecursionError:
         raise InputError("the Markdown is nested too deeply to render", where=article.path,
                          hint="flatten deeply nested lists or quotes") from None
     return text, list(getattr(md, "dropped_template_tags", []))
+
+
+def render_markdown_spans(html_text: str) -> str:
+    """Render kramdown-style ``markdown="span"`` cells and blocks that Python-Markdown leaves raw
+    (it does not look inside raw HTML tables)."""
+    def render(match: re.Match) -> str:
+        inner = markdown.markdown(match.group(3), extensions=["attr_list"])
+        inner = re.sub(r"^<p>(.*)</p>$", r"\1", inner.strip(), flags=re.DOTALL)
+        return f"<{match.group(1)}{match.group(2)}>{inner}</{match.group(1)}>"
+
+    return MARKDOWN_SPAN.sub(render, html_text)
 
 
 def sanitise(raw_html: str) -> str:

@@ -27,8 +27,8 @@ def attributes(text: str) -> dict[str, str]:
 def figure_html(attrs: dict[str, str]) -> str:
     """A figure element for a template tag's image attributes."""
     src = attrs.get("src") or attrs.get("filename") or ""
-    alt = attrs.get("alt") or ""
-    caption = attrs.get("caption") or attrs.get("title") or ""
+    alt = html.unescape(attrs.get("alt") or "")  # values may hold entities such as &nbsp;
+    caption = html.unescape(attrs.get("caption") or attrs.get("title") or "")
     img = f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" />'
     figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return f"<figure>{img}{figcaption}</figure>"
