@@ -177,11 +177,11 @@ def test_first_page_states_the_saving(seed_editions):
     assert "Eco edition" not in pdf_text(seed_editions["standard"])
 
 
-def test_eco_body_text_is_at_least_9pt_in_a_light_face(seed_editions):
+def test_eco_body_text_is_at_least_9pt_in_the_light_face(seed_editions):
     assert min(font_sizes_of(seed_editions["eco"], "devastating earthquake")) >= 9
     fonts = {str(font.get_object()["/BaseFont"]) for page in PdfReader(seed_editions["eco"]).pages
              for font in (page["/Resources"].get("/Font") or {}).values()}
-    assert any("Press-Serif-Light" in name for name in fonts), fonts
+    assert any("Press-Sans-Light" in name for name in fonts), fonts
 
 
 def test_eco_asks_for_duplex(seed_editions):

@@ -92,7 +92,7 @@ def stylesheets(fetcher, options, eco_note: str | None) -> tuple[list[weasyprint
     font_config = FontConfiguration()
     generated = [f'@page :first {{ @top-center {{ content: "{css_string(eco_note or "Eco edition.")}"; }} }}']
     if options.eco_columns > 1:
-        generated.append(f"main.article-body {{ columns: {options.eco_columns}; }}")
+        generated.append(f"main.article-body {{ columns: {options.eco_columns}; column-gap: 6mm; }}")
     sheets = [weasyprint.CSS(filename=folder / "fonts.css", url_fetcher=fetcher, font_config=font_config),
               weasyprint.CSS(filename=folder / "eco.css", url_fetcher=fetcher, font_config=font_config),
               weasyprint.CSS(string="\n".join(generated), font_config=font_config)]
