@@ -277,3 +277,42 @@ def test_cli_eco_usage_errors(tmp_path, args, restore_package_logger):
     result = CliRunner().invoke(app, ["pdf", str(SEED), "--out", str(tmp_path / "out"), *args])
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "out").exists()
+
+
+COVERED = """---
+title: A covered article
+lang: en
+licence: CC-BY-4.0
+cover:
+  image: cover.png
+  alt: A blue cover
+  caption: The harbour at dawn.
+  credit: Jane Photographer
+  licence: CC-BY-4.0
+---
+
+The only paragraph.
+"""
+
+
+def test_eco_has_no_cover_photo_but_credits_it(tmp_path):
+    folder = tmp_path / "covered"
+    folder.mkdir()
+    Image.new("RGB", (1200, 800), (20, 60, 160)).save(folder / "cover.png")
+    rendered = render_article(load_article(write_article(folder, COVERED)))
+    write_eco_pdf(rendered, tmp_path / "c.eco.pdf", standard_path=tmp_path / "c.pdf")
+    assert xobject_images(tmp_path / "c.pdf")  # the standard edition shows the cover photo
+    assert xobject_images(tmp_path / "c.eco.pdf") == []
+    text = pdf_text(tmp_path / "c.eco.pdf")
+    assert "Original cover photo (not included in this edition): The harbour at dawn." in text
+    assert "Credit: Jane Photographer." in text
+
+
+def test_cli_build_eco_writes_pdf_eco_pdf_and_epub(tmp_path, restore_package_logger):
+    article = write_article(tmp_path / "tiny", "---\ntitle: Tiny\nlang: en\nlicence: CC0-1.0\n---\nA tiny article.\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(article), "--eco", "--eco-columns", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["tiny.eco.pdf", "tiny.epub", "tiny.pdf"]
+    report = eco.compare(eco.measure((out / "tiny.pdf").read_bytes()), eco.measure((out / "tiny.eco.pdf").read_bytes()))
+    assert f"{out / 'tiny.eco.pdf'}: {report.summary()}" in result.stdout
