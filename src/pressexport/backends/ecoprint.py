@@ -82,21 +82,16 @@ def note(report: eco.EcoReport) -> str:
     return f"Eco edition: {report.savings()}, compared with the standard edition."
 
 
-def stylesheets(fetcher, options, eco_note: str | None) -> tuple[list[weasyprint.CSS], FontConfiguration | None]:
-    """For the eco edition: fonts.css again, with a font configuration so that its light faces are loaded,
-    then eco.css, the column count and the first page's note; and that font configuration, which the render
-    must use. Nothing for the standard edition."""
+def stylesheets(fetcher, options, eco_note: str | None, font_config: FontConfiguration) -> list[weasyprint.CSS]:
+    """For the eco edition: eco.css, the column count and the first page's note (fonts.css, loaded by the
+    PDF backend with the same font configuration, declares the light faces). Nothing for the standard one."""
     if not options.eco:
-        return [], None
-    folder = styles_dir()
-    font_config = FontConfiguration()
+        return []
     generated = [f'@page :first {{ @top-center {{ content: "{css_string(eco_note or "Eco edition.")}"; }} }}']
     if options.eco_columns > 1:
         generated.append(f"main.article-body {{ columns: {options.eco_columns}; column-gap: 6mm; }}")
-    sheets = [weasyprint.CSS(filename=folder / "fonts.css", url_fetcher=fetcher, font_config=font_config),
-              weasyprint.CSS(filename=folder / "eco.css", url_fetcher=fetcher, font_config=font_config),
-              weasyprint.CSS(string="\n".join(generated), font_config=font_config)]
-    return sheets, font_config
+    return [weasyprint.CSS(filename=styles_dir() / "eco.css", url_fetcher=fetcher, font_config=font_config),
+            weasyprint.CSS(string="\n".join(generated), font_config=font_config)]
 
 
 def css_string(text: str) -> str:

@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
 from .. import __version__, images, pages
 from ..atomic import write_atomic
@@ -67,9 +68,10 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions(), *, eco
                              document=str(article.path))
     html = weasyprint.HTML(string=document_html(rendered, cover, options.page_size),
                            base_url=article.root.as_uri() + "/", url_fetcher=fetcher)
-    eco_sheets, font_config = ecoprint.stylesheets(fetcher, options, eco_note)
+    font_config = FontConfiguration()  # without one, WeasyPrint ignores the @font-face rules of fonts.css
     settings = {
-        "stylesheets": stylesheets(fetcher, options) + eco_sheets,
+        "stylesheets": stylesheets(fetcher, options, font_config)
+        + ecoprint.stylesheets(fetcher, options, eco_note, font_config),
         "custom_metadata": True,
         "pdf_identifier": article.source_hash[:32].encode() or None,
         "pdf_variant": options.variant,
@@ -92,10 +94,11 @@ def check_options(options: PdfOptions) -> None:
     ecoprint.check_options(options)
 
 
-def stylesheets(fetcher: SandboxFetcher, options: PdfOptions) -> list[weasyprint.CSS]:
+def stylesheets(fetcher: SandboxFetcher, options: PdfOptions, font_config: FontConfiguration) -> list[weasyprint.CSS]:
     """fonts.css, base.css and print.css from the styles folder, then the page size."""
     folder = styles_dir()
-    sheets = [weasyprint.CSS(filename=folder / name, url_fetcher=fetcher) for name in STYLESHEETS]
+    sheets = [weasyprint.CSS(filename=folder / name, url_fetcher=fetcher, font_config=font_config)
+              for name in STYLESHEETS]
     sheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]}; }}"))
     return sheets
 
