@@ -17,7 +17,7 @@ from ..atomic import write_atomic
 from ..errors import InputError
 from . import ecoprint
 from ..fetcher import SandboxFetcher
-from .print_body import print_body
+from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
 from ..model import Asset, RenderedArticle
 from ..stamp import edition_time
 from ..styles import styles_dir
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
 VARIANTS = ("pdf/ua-1", "pdf/a-3b")  # accessible (tagged) and archival (with the source attached)
 STYLESHEETS = ("fonts.css", "base.css", "print.css")
+NOTE_PASSES = 3  # layouts spent moving misplaced footnotes to the endnotes
 XMP_RIGHTS = """<rdf:Description rdf:about="" xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"
  xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:pe="https://pressexport.org/ns/1.0/">
@@ -62,11 +63,41 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions(), *, eco
     if options.eco:
         rendered = ecoprint.prepare(rendered, options)
     article = rendered.article
+    with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
+        document, settings = lay_out_notes_on_their_pages(rendered, options, eco_note)
+        finisher = None if options.variant else include_xmp
+        return document.write_pdf(finisher=ecoprint.duplex(finisher) if options.eco else finisher, **settings)
+
+
+def lay_out_notes_on_their_pages(rendered: RenderedArticle, options: PdfOptions, eco_note: str | None):
+    """Lay out, then check every footnote sits on its call's page; the few that WeasyPrint moves (its known
+    footnote bugs) become endnotes, with a warning, and the document is laid out again."""
+    too_big = notes_too_big_for_the_foot(rendered.notes, options.page_size)
+    endnotes = too_big
+    document, settings = lay_out(rendered, options, eco_note, endnotes)
+    for _ in range(NOTE_PASSES):
+        misplaced = misplaced_notes(document) - endnotes
+        if not misplaced:
+            break
+        endnotes |= misplaced
+        document, settings = lay_out(rendered, options, eco_note, endnotes)
+    for numbers, reason in ((too_big, "too long or complex for the foot of a page"),
+                            (endnotes - too_big, "they could not be kept on the page of their call")):
+        if numbers:
+            log.warning("%s: note(s) %s printed as endnotes: %s", rendered.article.path,
+                        ", ".join(map(str, sorted(numbers))), reason)
+    return document, settings
+
+
+def lay_out(rendered: RenderedArticle, options: PdfOptions, eco_note: str | None = None,
+            endnotes: frozenset[int] = frozenset()):
+    """The laid-out WeasyPrint document and the settings to write it with (pages can be inspected)."""
+    article = rendered.article
     cover = None if options.eco else cover_asset(rendered)
     assets = {asset.name: asset for asset in (*rendered.assets, *([cover] if cover else []))}
     fetcher = SandboxFetcher(allowed=[article.root, styles_dir()], assets=assets, asset_base=article.root,
                              document=str(article.path))
-    html = weasyprint.HTML(string=document_html(rendered, cover, options.page_size),
+    html = weasyprint.HTML(string=document_html(rendered, cover, endnotes),
                            base_url=article.root.as_uri() + "/", url_fetcher=fetcher)
     font_config = FontConfiguration()  # without one, WeasyPrint ignores the @font-face rules of fonts.css
     settings = {
@@ -78,11 +109,9 @@ def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions(), *, eco
         "pdf_tags": options.variant is not None,
         "attachments": [source_attachment(article)] if options.variant == "pdf/a-3b" else None,
     }
-    with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
-        document = html.render(font_config=font_config, **settings)
-        add_rights_to_xmp(document.metadata, article)
-        finisher = None if options.variant else include_xmp
-        return document.write_pdf(finisher=ecoprint.duplex(finisher) if options.eco else finisher, **settings)
+    document = html.render(font_config=font_config, **settings)
+    add_rights_to_xmp(document.metadata, article)
+    return document, settings
 
 
 def check_options(options: PdfOptions) -> None:
@@ -154,7 +183,7 @@ def cover_asset(rendered: RenderedArticle) -> Asset | None:
                  data=data, alt=cover.alt)
 
 
-def document_html(rendered: RenderedArticle, cover: Asset | None, page_size: str = "a4") -> str:
+def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: frozenset[int] = frozenset()) -> str:
     """The whole printed document: title block, body with footnotes, credits page, print note."""
     article = rendered.article
     return "\n".join([
@@ -163,7 +192,7 @@ def document_html(rendered: RenderedArticle, cover: Asset | None, page_size: str
         "</head><body>",
         running_head(article),
         pages.title_block(article, cover.name if cover else None),
-        f'<main class="article-body">{print_body(rendered.body_html, rendered.notes, page_size=page_size, document=str(article.path))}</main>',
+        f'<main class="article-body">{print_body(rendered.body_html, rendered.notes, endnotes)}</main>',
         pages.credits_page(article, cover_shown="photo" if cover else "none"),
         pages.print_note(article),
         "</body></html>",

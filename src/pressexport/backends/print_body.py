@@ -8,6 +8,7 @@ import re
 from html import escape
 
 from lxml import etree, html as lxml_html
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
 from ..model import Note
 
@@ -20,17 +21,13 @@ ZWSP = "\u200b"
 BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquote | .//figure | .//img"
 
 
-def print_body(body_html: str, notes: tuple[Note, ...], *, page_size: str, document: str) -> str:
-    """The body for print: notes placed at their first call, web addresses marked for printing,
-    and an endnotes section for the notes that cannot be footnotes."""
+def print_body(body_html: str, notes: tuple[Note, ...], endnotes: frozenset[int] = frozenset()) -> str:
+    """The body for print: notes placed at their first call (``endnotes`` after the text instead), web
+    addresses marked for printing, wide tables set smaller."""
     wrapper = lxml_html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
     mark_printed_urls(wrapper)
     mark_wide_tables(wrapper)
     by_number = {note.number: note for note in notes}
-    endnotes = {n.number for n in notes if not fits_at_page_foot(n, page_size)}
-    if endnotes:
-        log.warning("%s: note(s) %s too long or too complex for the foot of the page; printed as endnotes",
-                    document, ", ".join(map(str, sorted(endnotes))))
     seen: set[int] = set()
     for call in wrapper.xpath('.//a[@class="noteref"]'):
         number = int(call.get("href").rsplit("-", 1)[-1])
@@ -42,7 +39,26 @@ def print_body(body_html: str, notes: tuple[Note, ...], *, page_size: str, docum
         call.getparent().replace(call, replacement)
     body = escape(wrapper.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in wrapper)
-    return body + endnotes_section([by_number[n] for n in sorted(endnotes)])
+    return body + endnotes_section([by_number[n] for n in sorted(endnotes) if n in by_number])
+
+
+def notes_too_big_for_the_foot(notes: tuple[Note, ...], page_size: str) -> frozenset[int]:
+    """Numbers of the notes that cannot float to the page foot: too long, or holding blocks."""
+    return frozenset(note.number for note in notes if not fits_at_page_foot(note, page_size))
+
+
+def misplaced_notes(document) -> frozenset[int]:
+    """Footnotes that the layout printed on another page than their call."""
+    misplaced: set[int] = set()
+    for page in document.pages:
+        areas = [child for child in page._page_box.children if isinstance(child, FootnoteAreaBox)]
+        body = [child for child in page._page_box.children if not isinstance(child, FootnoteAreaBox)]
+        calls = {box.footnote.element.get("data-n") for part in body for box in part.descendants()
+                 if getattr(box, "footnote", None) is not None and box.footnote.element is not None}
+        printed = {box.element.get("data-n") for area in areas for box in area.descendants()
+                   if box.element is not None and box.element.get("class") == "footnote"}
+        misplaced |= {int(n) for n in calls ^ printed if n}
+    return frozenset(misplaced)
 
 
 def fits_at_page_foot(note: Note, page_size: str) -> bool:
