@@ -488,3 +488,199 @@ def test_entities_in_template_tag_captions_are_decoded(tmp_path):
     tree = parse(render(tmp_path, body).body_html)
     assert tree.xpath("string(//figcaption)") == "Figure\u00a09\u00a0: Exemples"
     assert tree.xpath("//img/@alt") == ["A\u00a0picture"]
+
+
+# --- XHTML content models and attribute values (what EPUBCheck's HTML schema accepts) ---------------
+
+
+def shape(rendered: RenderedArticle) -> str:
+    """The body as XHTML with ids, classes and whitespace-only text left out, for structure checks."""
+    tree = parse(rendered.body_html)
+    for element in tree.iter():
+        element.attrib.pop("id", None)
+        for part in ("text", "tail"):
+            if not (getattr(element, part) or "").strip():
+                setattr(element, part, None)
+    return etree.tostring(tree, encoding="unicode")[len("<div>"):-len("</div>")]
+
+
+def test_escaped_characters_in_autolinks_are_restored(tmp_path):
+    rendered = render(tmp_path, "<foo\\+@bar.example.com>\n")
+    assert parse(rendered.body_html).xpath("//a/@href") == ["mailto:foo+@bar.example.com"]
+    assert text_of(rendered) == "foo+@bar.example.com"
+
+
+def test_characters_xml_cannot_hold_become_replacement_characters(tmp_path):
+    rendered = render(tmp_path, "a&#xFFFE;b &#xFFFF; &#0; &#xD800; c\u0001d\n")
+    assert text_of(rendered) == "a\ufffdb \ufffd \ufffd \ufffd c\ufffdd"
+
+
+def test_content_given_to_a_void_element_moves_after_it(tmp_path):
+    assert shape(render(tmp_path, "<wbr>text <em>x</em></wbr> end\n")) == "<p><wbr/>text <em>x</em> end</p>"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("# head <div>b</div>\n", "<h2>head <span>b</span></h2>"),
+    ("<h2>t<ul><li>x</li></ul></h2>\n", "<h2>t<span><span>x</span></span></h2>"),
+    ("<pre>a<div>b</div></pre>\n", "<pre>a<span>b</span></pre>"),
+    ("# a <span><blockquote><p>x</p></blockquote></span>\n", "<h2>a <span><span><span>x</span></span></span></h2>"),
+])
+def test_blocks_inside_phrasing_become_spans(tmp_path, body, expected):
+    assert shape(render(tmp_path, body)) == expected
+
+
+def test_headings_inside_phrasing_leave_the_contents(tmp_path):
+    rendered = render(tmp_path, "## Real <em><h3>inner</h3></em>\n")
+    assert [(level, text) for level, _, text in rendered.headings] == [(2, "Real inner")]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("<ul><p>x</p>text<li>y</li><li>z</li>tail</ul>\n", "<ul><li><p>x</p>text</li><li>y</li><li>z</li></ul>"),
+    ("<ol>lead<li>y</li></ol>\n", "<ol><li>lead</li><li>y</li></ol>"),
+    ("<dl><dd>x</dd><p>y</p></dl>\n", "<dl><dt/><dd>x<p>y</p></dd></dl>"),
+    ("<dl><dt>a</dt><p>y</p><dt>b</dt></dl>\n", "<dl><dt>a</dt><dd><p>y</p></dd><dt>b</dt><dd/></dl>"),
+])
+def test_lists_hold_only_their_items(tmp_path, body, expected):
+    assert shape(render(tmp_path, body)).replace("tail", "") == expected.replace("tail", "")
+
+
+def test_stray_text_after_a_list_item_stays_in_the_item(tmp_path):
+    assert "tail" in parse(render(tmp_path, "<ul><li>z</li>tail</ul>\n").body_html).xpath("string(//li)")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("<table><tr><td>a</td></tr><caption>c</caption></table>\n",
+     "<table><caption>c</caption><tbody><tr><td>a</td></tr></tbody></table>"),
+    ("<table><tfoot><tr><td>f</td></tr></tfoot><tbody><tr><td>a</td></tr></tbody>"
+     "<thead><tr><th>h</th></tr></thead></table>\n",
+     "<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>a</td></tr></tbody>"
+     "<tfoot><tr><td>f</td></tr></tfoot></table>"),
+    ("<table><caption>a</caption><caption>b</caption><thead><tr><th>h</th></tr></thead>"
+     "<thead><tr><th>i</th></tr></thead></table>\n",
+     '<table><caption>a</caption><thead><tr><th>h</th></tr></thead><tbody><tr><th>i</th></tr></tbody></table>'
+     '<p class="caption">b</p>'),
+    ("<table><caption><table><tr><td>x</td></tr></table></caption><tr><td>a</td></tr></table>\n",
+     "<table><caption/><tbody><tr><td>a</td></tr></tbody></table><table><tbody><tr><td>x</td></tr></tbody></table>"),
+    ('<table><colgroup span="2"><col></colgroup><tr><td>a</td></tr></table>\n',
+     "<table><colgroup><col/></colgroup><tbody><tr><td>a</td></tr></tbody></table>"),
+])
+def test_table_parts_come_in_order_once(tmp_path, body, expected):
+    assert shape(render(tmp_path, body)) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("<figure><p>a</p><figcaption>c</figcaption><p>b</p></figure>\n",
+     '<figure><p>a</p><p class="caption">c</p><p>b</p></figure>'),
+    ("<figure><figcaption>c</figcaption><p>a</p><figcaption>d</figcaption></figure>\n",
+     '<figure><figcaption>c</figcaption><p>a</p><p class="caption">d</p></figure>'),
+])
+def test_a_figure_keeps_one_caption_first_or_last(tmp_path, body, expected):
+    assert shape(render(tmp_path, body)) == expected
+
+
+def test_ruby_without_annotations_and_stray_annotations_become_spans(tmp_path):
+    body = "<ruby>a</ruby> <rt>x</rt> <rp>(</rp> <ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>\n"
+    assert shape(render(tmp_path, body)) == (
+        "<p><span>a</span><span>x</span><span>(</span><ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby></p>")
+
+
+def test_elements_that_must_not_nest_are_unwrapped(tmp_path):
+    body = '<dfn>a<dfn>b</dfn></dfn> <time>1<time>2</time></time> <a href="https://a.org">x<span><a href="https://b.org">y</a></span></a>\n'
+    tree = parse(render(tmp_path, body).body_html)
+    assert not tree.xpath("//dfn//dfn | //time//time | //a//a")
+    assert "ab 12 xy" in text_of(render(tmp_path, body))
+
+
+@pytest.mark.parametrize("markup, kept", [
+    ('<ol start="abc" reversed="yes"><li value="x">a</li><li value="-3">b</li></ol>', 'reversed="" / value="-3"'),
+    ('<ul><li value="3">a</li></ul>', ""),
+    ('<table><tr><td colspan="0" rowspan="x">a</td><td colspan="2" rowspan=" 3 ">b</td>'
+     '<th scope="bad">c</th><th scope="ROW">d</th></tr></table>', 'colspan="2" / rowspan="3" / scope="row"'),
+    ('<table><colgroup span="-1"></colgroup><colgroup span="2"></colgroup><tr><td>a</td></tr></table>', 'span="2"'),
+    ('<span lang="!!">a</span><span lang="en-GB">b</span><span dir="up">c</span><span dir="RTL">d</span>',
+     'lang="en-GB" / dir="rtl"'),
+    ('<time datetime="not a date">a</time><time datetime="2020-02-30">b</time><time datetime="2020-13">c</time>'
+     '<time datetime="2020-02-29T10:00Z">d</time><time datetime="PT2H">e</time>',
+     'datetime="2020-02-29T10:00Z" / datetime="PT2H"'),
+    ('<del datetime="2020-04">a</del><ins datetime="2020-04-01">b</ins>', 'datetime="2020-04-01"'),
+    ('<table><tr><td style="text-align: garbage">a</td><td style="text-align: url(x)">b</td>'
+     '<td style="text-align: center;">c</td></tr></table>', 'style="text-align:center"'),
+    ('<blockquote cite="foo bar">a</blockquote><q cite="/x">b</q><q cite="https://example.org/a b">c</q>',
+     'cite="https://example.org/a%20b"'),
+])
+def test_attribute_values_the_schema_rejects_are_dropped(tmp_path, markup, kept):
+    body_html = render(tmp_path, markup + "\n").body_html
+    attributes = re.findall(r'\s((?:start|reversed|value|colspan|rowspan|scope|span|lang|dir|datetime|style|cite)'
+                            r'="[^"]*")', body_html)
+    assert " / ".join(attributes) == kept
+
+
+def test_bdo_without_a_direction_becomes_a_span(tmp_path):
+    tree = parse(render(tmp_path, '<bdo>x</bdo> <bdo dir="x">y</bdo> <bdo dir="rtl">z</bdo>\n').body_html)
+    assert [(el.tag, el.get("dir")) for el in tree.xpath("//bdo | //span")] == [
+        ("span", None), ("span", None), ("bdo", "rtl")]
+
+
+def test_ids_are_xml_names_without_colons(tmp_path):
+    rendered = render(tmp_path, '<span id="a²">x</span><span id="b:c">y</span><span id="введение">z</span>'
+                                '<span id="1x">w</span>\n\n## x²\n')
+    ids = ids_of(rendered)
+    assert ids[2] == "введение"
+    assert all(re.fullmatch(r"[^\W\d][\w.-]*", value) and "²" not in value and ":" not in value for value in ids)
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("href, expected", [
+    ("<https://example.org/a b>", "https://example.org/a%20b"),
+    ("https://example.org/a\\\\b", "https://example.org/a%5Cb"),
+    ("https://example.org/a|b{c}^", "https://example.org/a%7Cb%7Bc%7D%5E"),
+    ("https://example.org/%zz%41", "https://example.org/%25zz%41"),
+    ("https://example.org/é#a#b", "https://example.org/%C3%A9#a%23b"),
+    ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+    ("mailto:a b@example.org", "mailto:a%20b@example.org"),
+    ("https://../", None),
+    ("https://exa mple.org/", None),
+    ("http:/example.org", None),
+    ("https:example.org", None),
+    ("http://example.org:99999/", None),
+    ("mailto:", None),
+])
+def test_link_addresses_are_valid_urls_or_text(tmp_path, href, expected):
+    body = f"[link]({href})\n" if not href.startswith("<") else f'<a href="{href[1:-1]}">link</a>\n'
+    rendered = render(tmp_path, body)
+    assert parse(rendered.body_html).xpath("//a/@href") == ([expected] if expected else [])
+    assert text_of(rendered) == "link"
+
+
+def test_relative_link_with_base_url_is_encoded(tmp_path):
+    rendered = render(tmp_path, "[a](<other page/>) [b](/root)\n", "base_url: https://example.org/blog/\n")
+    assert parse(rendered.body_html).xpath("//a/@href") == [
+        "https://example.org/blog/other%20page/", "https://example.org/root"]
+
+
+def test_related_url_is_encoded(tmp_path):
+    extra = "related:\n  - id: x\n    title: X\n    url: https://example.org/a b\n"
+    rendered = render(tmp_path, "Text.\n\n[[related x]]\n", extra)
+    assert parse(rendered.body_html).xpath("//aside//a/@href") == ["https://example.org/a%20b"]
+
+
+def test_notes_get_the_same_repairs_as_the_body(tmp_path):
+    body = ('Text[^1] and <span id="dup">b</span>.\n\n'
+            '[^1]: See [rel](foo.html), [web](https://example.org/a b), <span id="dup">a</span> '
+            '<span><div>x</div></span> and ![pic](missing.png)\n')
+    rendered = render(tmp_path, body)
+    note = parse(rendered.notes[0].html)
+    assert note.xpath("//a/@href") == ["https://example.org/a%20b"]
+    assert "See rel," in note.xpath("string()")
+    assert not note.xpath("//span/div")
+    assert note.xpath("//img/@src") == [rendered.assets[0].name]
+    ids = ids_of(rendered) + note.xpath("//@id")
+    assert len(ids) == len(set(ids))
+
+
+def test_author_html_cannot_pass_for_a_note_call(tmp_path):
+    rendered = render(tmp_path, '<a class="noteref" href="https://example.org">x</a> '
+                                '<a class="noteref other" href="foo.html">y</a>\n')
+    tree = parse(rendered.body_html)
+    assert not tree.xpath('//*[contains(@class, "noteref")]')
+    assert tree.xpath("//a/@href") == ["https://example.org"]
