@@ -43,17 +43,17 @@ def server():
 
 
 def test_fetches_a_small_body(server):
-    assert remote.fetch(f"{server}/small") == b"x" * 10
+    assert remote.fetch(f"{server}/small", allow_private=True) == b"x" * 10
 
 
 def test_refuses_a_body_over_the_cap(server):
     with pytest.raises(InputError, match="limit"):
-        remote.fetch(f"{server}/big", max_bytes=1000)
+        remote.fetch(f"{server}/big", max_bytes=1000, allow_private=True)
 
 
 def test_times_out(server):
     with pytest.raises(InputError, match="cannot fetch"):
-        remote.fetch(f"{server}/slow", timeout=0.5)
+        remote.fetch(f"{server}/slow", timeout=0.5, allow_private=True)
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "data:text/plain,hi"])
@@ -64,4 +64,10 @@ def test_refuses_other_schemes(url):
 
 def test_refuses_a_redirect_to_a_local_file(server):
     with pytest.raises(InputError, match="cannot fetch"):
-        remote.fetch(f"{server}/redirect-file")
+        remote.fetch(f"{server}/redirect-file", allow_private=True)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.1", "169.254.169.254", "[::1]"])
+def test_refuses_private_addresses_by_default(host):
+    with pytest.raises(InputError, match="not a public address"):
+        remote.fetch(f"http://{host}/x")

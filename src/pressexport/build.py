@@ -31,6 +31,7 @@ class BuildOptions:
     root: Path | None = None
     pdf: PdfOptions = PdfOptions()
     epub: EpubOptions = EpubOptions()
+    allow_remote: bool = False  # fetch http(s) images (timeout, size cap, public addresses only)
 
 
 @dataclass
@@ -101,22 +102,37 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
 
 def build_one(path: Path, root: Path | None, options: BuildOptions,
               eco_reports: dict[Path, EcoReport] | None = None) -> list[Path]:
-    """Load, render and write one article in each requested format. With ``options.pdf.eco`` the PDF is
-    written twice: the standard ``<slug>.pdf`` and the eco ``<slug>.eco.pdf`` (whose note compares them)."""
+    """Load and render one article in each requested format, then write the files: every edition is
+    rendered before any is written, so a failing format leaves no half set of files behind."""
     article = load_article(path, root=root)
-    rendered = render_article(article)
-    written = []
-    for name in options.formats:
-        target = options.out_dir / f"{article.slug}.{name}"
-        if name == "pdf" and options.pdf.eco:
-            eco_target = options.out_dir / f"{article.slug}.eco.pdf"
-            figures = write_eco_pdf(rendered, eco_target, options.pdf, standard_path=target)
-            if eco_reports is not None:
-                eco_reports[eco_target] = figures
-            written += [target, eco_target]
-            log.info("wrote %s and %s", target, eco_target)
-            continue
-        backend_options = options.pdf if name == "pdf" else options.epub
-        written.append(BACKENDS[name].write(rendered, target, backend_options))
-        log.info("wrote %s", target)
+    rendered = render_article(article, allow_remote=options.allow_remote)
+    outputs = render_outputs(rendered, options, eco_reports)
+    written: list[Path] = []
+    try:
+        for target, data in outputs.items():
+            written.append(write_atomic(target, data))
+            log.info("wrote %s", target)
+    except PressexportError:
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise
     return written
+
+
+def render_outputs(rendered: RenderedArticle, options: BuildOptions,
+                   eco_reports: dict[Path, EcoReport] | None) -> dict[Path, bytes]:
+    """Every requested edition as bytes, by target path. With ``options.pdf.eco`` the PDF comes twice: the
+    standard ``<slug>.pdf`` and the eco ``<slug>.eco.pdf`` (whose note compares them)."""
+    slug = rendered.article.slug
+    outputs: dict[Path, bytes] = {}
+    for name in options.formats:
+        target = options.out_dir / f"{slug}.{name}"
+        if name == "pdf" and options.pdf.eco:
+            editions = ecoprint.editions(rendered, replace(options.pdf, eco=True))
+            eco_target = options.out_dir / f"{slug}.eco.pdf"
+            outputs[target], outputs[eco_target] = editions.standard, editions.eco
+            if eco_reports is not None:
+                eco_reports[eco_target] = editions.report
+            continue
+        outputs[target] = BACKENDS[name].render(rendered, options.pdf if name == "pdf" else options.epub)
+    return outputs

@@ -33,6 +33,9 @@ PageSize = Annotated[str, typer.Option("--page-size", help=f"PDF page size: {', 
 Variant = Annotated[Optional[str], typer.Option(
     "--pdf-variant", help="pdf/ua-1: tagged, accessible PDF (images carry alt text); "
                           "pdf/a-3b: archival PDF that embeds the Markdown source.")]
+AllowRemote = Annotated[bool, typer.Option(
+    "--allow-remote", help="Fetch http(s) images (10 s timeout, 20 MB cap, public addresses only). "
+                           "Off by default: nothing is fetched from the network.")]
 EmbedFonts = Annotated[bool, typer.Option(
     "--embed-fonts", help="Embed the shipped OFL fonts in the EPUB (unobfuscated, with their licence).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
@@ -75,7 +78,8 @@ def setup_logging(quiet: bool) -> None:
 
 
 def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | None, page_size: str,
-        quiet: bool, variant: str | None = None, eco: EcoChoice = EcoChoice(), embed_fonts: bool = False) -> None:
+        quiet: bool, variant: str | None = None, eco: EcoChoice = EcoChoice(), embed_fonts: bool = False,
+        allow_remote: bool = False) -> None:
     """Build, report and exit with 0 (all written), 1 (some failed) or 2 (usage error)."""
     setup_logging(quiet)
     if page_size.lower() not in PAGE_SIZES:
@@ -87,7 +91,8 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | Non
     check_eco(eco)
     pdf = PdfOptions(page_size=page_size.lower(), variant=variant.lower() if variant else None, eco=eco.eco,
                      eco_columns=eco.columns or 1, eco_images=(eco.images or "grey").lower())
-    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf, epub=EpubOptions(embed_fonts=embed_fonts))
+    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf, epub=EpubOptions(embed_fonts=embed_fonts),
+                           allow_remote=allow_remote)
     report = build(paths, options)
     print_report(report, quiet)
     print_eco(report, quiet, eco.report)
@@ -140,25 +145,27 @@ def print_report(report: BuildReport, quiet: bool) -> None:
 def build_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
                   pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
                   eco_images: EcoImages = None, report: Report = False, embed_fonts: EmbedFonts = False,
-                  quiet: Quiet = False) -> None:
+                  allow_remote: AllowRemote = False, quiet: Quiet = False) -> None:
     """Write the PDF and the EPUB edition of each article into the output folder."""
     run(paths, ("pdf", "epub"), out, root, page_size, quiet, pdf_variant,
-        EcoChoice(eco, eco_columns, eco_images, report), embed_fonts)
+        EcoChoice(eco, eco_columns, eco_images, report), embed_fonts, allow_remote)
 
 
 @app.command("pdf")
 def pdf_command(paths: Paths, out: Out = Path("output"), root: Root = None, page_size: PageSize = "a4",
                 pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
-                eco_images: EcoImages = None, report: Report = False, quiet: Quiet = False) -> None:
+                eco_images: EcoImages = None, report: Report = False, allow_remote: AllowRemote = False,
+                quiet: Quiet = False) -> None:
     """Write only the PDF edition of each article (with --eco, the eco edition beside it)."""
-    run(paths, ("pdf",), out, root, page_size, quiet, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
+    run(paths, ("pdf",), out, root, page_size, quiet, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report),
+        allow_remote=allow_remote)
 
 
 @app.command("epub")
 def epub_command(paths: Paths, out: Out = Path("output"), root: Root = None, embed_fonts: EmbedFonts = False,
-                 quiet: Quiet = False) -> None:
+                 allow_remote: AllowRemote = False, quiet: Quiet = False) -> None:
     """Write only the EPUB edition of each article."""
-    run(paths, ("epub",), out, root, "a4", quiet, embed_fonts=embed_fonts)
+    run(paths, ("epub",), out, root, "a4", quiet, embed_fonts=embed_fonts, allow_remote=allow_remote)
 
 
 def version_callback(value: bool) -> None:
@@ -176,3 +183,7 @@ def main(version: Annotated[bool, typer.Option("--version", callback=version_cal
 def entry_point() -> None:
     """Console-script entry: Typer's usage errors exit with 2."""
     sys.exit(app())
+
+
+if __name__ == "__main__":
+    entry_point()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import tempfile
 import html
 import ipaddress
 import logging
 import re
 import string
+from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import markdown
@@ -16,7 +18,7 @@ from markdown.extensions.toc import slugify_unicode
 import nh3
 from lxml import etree, html as lxml_html
 
-from . import images
+from . import images, remote
 from .errors import InputError
 from .model import Article, Asset, Note, RenderedArticle
 from .paths import inside_root
@@ -42,6 +44,11 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_l
                        "sane_lists", "toc", "pressexport.mdext.shortcodes"]
 RELATED_MARKER = re.compile(r"^\[\[related(?:\s+([\w-]+))?\]\]$")
 MAX_NESTING = 200
+MAX_INDENT = 4 * 40  # columns of indentation: 40 levels of nested lists
+MAX_QUOTE_DEPTH = 40
+MAX_URL_LENGTH = 2000
+LONG_WORD = re.compile(r"[^\s\u200b]{64,}")
+WORD_BREAK_EVERY = 40
 MARKDOWN_SPAN = re.compile(r'<(td|th|span|p|li|caption|figcaption)\b([^>]*?)\s+markdown="(?:span|1|block)"[^>]*>'
                            r"((?:(?!<\1\b).)*?)</\1>", re.DOTALL)
 RESERVED_ID = re.compile(r"^(?:(?:note|noteref)-\d+(?:-\d+)?|credits|toc|landmarks|cover)$")
@@ -90,8 +97,11 @@ URL_SAFE = frozenset(string.ascii_letters + string.digits + "!$&'()*+,-./:;=?@_~
 HOST_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$", re.IGNORECASE)
 
 
-def render_article(article: Article, *, fetch_images: bool = True) -> RenderedArticle:
-    """Render the article's Markdown body into a sanitised XHTML fragment with notes and assets."""
+def render_article(article: Article, *, fetch_images: bool = True, allow_remote: bool = False) -> RenderedArticle:
+    """Render the article's Markdown body into a sanitised XHTML fragment with notes and assets.
+
+    Remote (http/https) images are fetched only with ``allow_remote``; otherwise they become placeholders.
+    """
     raw_html, dropped = markdown_to_html(article)
     if dropped:
         log.warning("%s: dropped template tags another tool would have expanded: %s",
@@ -106,7 +116,9 @@ def render_article(article: Article, *, fetch_images: bool = True) -> RenderedAr
     dedupe_ids(parts)
     headings = number_headings(tree, taken=ids_in(note_bodies))
     resolve_links(parts, article)
-    assets = collect_images(parts, article) if fetch_images else ()
+    for part in parts:
+        break_long_words(part)
+    assets = collect_images(parts, article, allow_remote) if fetch_images else ()
     place_related(tree, article)
     add_end_mark(tree, article.end_mark)
     notes = [Note(number=number, html=serialise_children(body).strip())
@@ -128,12 +140,47 @@ def markdown_to_html(article: Article) -> tuple[str, list[str]]:
                            "footnotes": {"BACKLINK_TEXT": ""}},
         output_format="xhtml",
     )
+    check_nesting(article)
     try:
         text = md.convert(render_markdown_spans(article.body))
     except RecursionError:
         raise InputError("the Markdown is nested too deeply to render", where=article.path,
                          hint="flatten deeply nested lists or quotes") from None
     return restore_escapes(text), list(getattr(md, "dropped_template_tags", []))
+
+
+def break_long_words(element: etree._Element, *, pattern: re.Pattern = LONG_WORD, every: int = WORD_BREAK_EVERY,
+                     nodes: str = ".//text()[not(ancestor::pre) and not(ancestor::code)]") -> None:
+    """Give very long words (hashes, URLs as text, runaway strings) invisible break opportunities (U+200B):
+    lines can then wrap, and the PDF engine does not try every hyphenation point of a 100,000-letter word."""
+    for node in element.xpath(nodes):
+        if pattern.search(node):
+            set_text(node, pattern.sub(lambda m: "\u200b".join(chunks(m.group(0), every)), node))
+
+
+def chunks(word: str, size: int) -> list[str]:
+    """The word cut into pieces of ``size`` characters."""
+    return [word[i:i + size] for i in range(0, len(word), size)]
+
+
+def set_text(node, text: str) -> None:
+    """Replace a text node (an lxml "smart string") in its parent."""
+    parent = node.getparent()
+    if node.is_text:
+        parent.text = text
+    else:
+        parent.tail = text
+
+
+def check_nesting(article: Article) -> None:
+    """Refuse Markdown nested deeper than any article needs, before Python-Markdown (which is super-linear
+    in nesting depth) spends minutes on it."""
+    for number, line in enumerate(article.body.split("\n"), start=article.body_line):
+        indent = len(line) - len(line.lstrip(" \t")) + 3 * line[:len(line) - len(line.lstrip(" \t"))].count("\t")
+        quotes = len(re.match(r"^(?:\s*>)*", line).group(0).replace(" ", "").replace("\t", ""))
+        if indent > MAX_INDENT or quotes > MAX_QUOTE_DEPTH:
+            raise InputError("the Markdown is nested too deeply to render", where=f"{article.path}:{number}",
+                             hint=f"flatten lists or quotes nested more than {MAX_QUOTE_DEPTH} levels")
 
 
 def restore_escapes(html_text: str) -> str:
@@ -608,15 +655,21 @@ def resolve_links(roots: list[etree._Element], article: Article) -> None:
     """Keep web, mail and in-page links, with their addresses normalised; make links to other pages
     absolute (with a base URL) or plain text."""
     ids = ids_in(roots)
+    too_long = 0
     for link in (link for root in roots for link in root.xpath(".//a[@href]")):
         if link.get("class") == "noteref":
             continue
         target = link_target(link.get("href"), article, ids)
+        if target and len(target) > MAX_URL_LENGTH:
+            too_long, target = too_long + 1, None
         if target:
             link.set("href", target)
         else:
             log.debug("%s: link to '%s' is outside the edition; kept as text", article.path, link.get("href"))
             unwrap(link)
+    if too_long:
+        log.warning("%s: %d link(s) with addresses over %d characters kept as text only", article.path, too_long,
+                    MAX_URL_LENGTH)
 
 
 def link_target(href: str, article: Article, ids: set[str]) -> str | None:
@@ -690,7 +743,7 @@ def quote_url_part(text: str, also: str = "") -> str:
     return "".join(out)
 
 
-def collect_images(roots: list[etree._Element], article: Article) -> list[Asset]:
+def collect_images(roots: list[etree._Element], article: Article, allow_remote: bool = False) -> list[Asset]:
     """Load every image the body and notes use from inside the root; a missing one becomes a visible placeholder.
 
     Unavailable images are reported in one warning per article, each with the reason.
@@ -703,7 +756,7 @@ def collect_images(roots: list[etree._Element], article: Article) -> list[Asset]
         if not alt.strip():
             log.warning("%s: image '%s' has no alt text; describe it for readers who cannot see it",
                         article.path, src)
-        asset, problem = image_asset(src, alt, article)
+        asset, problem = image_asset(src, alt, article, allow_remote)
         if problem:
             problems.append(f"'{src}' ({problem})")
             img.set("class", "missing-image")
@@ -717,22 +770,39 @@ def collect_images(roots: list[etree._Element], article: Article) -> list[Asset]
     return list(assets.values())
 
 
-def image_asset(src: str, alt: str, article: Article) -> tuple[Asset, str]:
+def image_asset(src: str, alt: str, article: Article, allow_remote: bool = False) -> tuple[Asset, str]:
     """The normalised image and '', or a placeholder and the reason the image is not available."""
+    scheme = urlsplit(src).scheme.lower() if src else ""
+    if allow_remote and scheme in ("http", "https"):
+        return loaded_asset(lambda: remote_image(src), src, alt)
     local = inside_root(article.base_dir, src, article.root) if src else None
     if local is None:
-        problem = "no source" if not src else "remote" if urlsplit(src).scheme else "outside the content root"
-    elif not local.is_file():
-        problem = "not found"
-    else:
-        try:
-            data, media_type = images.load_image(local)
-        except InputError as exc:
-            return placeholder_asset(src, alt), exc.message
-        extension = "jpg" if media_type == "image/jpeg" else "png"
-        name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
-        return Asset(name=name, media_type=media_type, data=data, alt=alt), ""
-    return placeholder_asset(src, alt), problem
+        problem = "no source" if not src else "remote; --allow-remote fetches it" if scheme in ("http", "https") \
+            else "remote" if scheme else "outside the content root"
+        return placeholder_asset(src, alt), problem
+    if not local.is_file():
+        return placeholder_asset(src, alt), "not found"
+    return loaded_asset(lambda: images.load_image(local), src, alt)
+
+
+def loaded_asset(load, src: str, alt: str) -> tuple[Asset, str]:
+    """Run ``load`` (returning data and media type) into an Asset, or a placeholder and the reason."""
+    try:
+        data, media_type = load()
+    except InputError as exc:
+        return placeholder_asset(src, alt), exc.message
+    extension = "jpg" if media_type == "image/jpeg" else "png"
+    name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+    return Asset(name=name, media_type=media_type, data=data, alt=alt), ""
+
+
+def remote_image(url: str) -> tuple[bytes, str]:
+    """Fetch an image over http(s) (timeout, size cap) and normalise it like a local one."""
+    data = remote.fetch(url)
+    with tempfile.TemporaryDirectory(prefix="pressexport-") as folder:
+        path = Path(folder) / (Path(urlsplit(url).path).name or "image")
+        path.write_bytes(data)
+        return images.load_image(path)
 
 
 def placeholder_asset(src: str, alt: str) -> Asset:

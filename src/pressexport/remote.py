@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -28,10 +30,15 @@ for handler in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(), _No
     OPENER.add_handler(handler)
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES) -> bytes:
-    """The body of an http(s) URL, or an InputError naming the URL (bad scheme, failure, too large, too slow)."""
-    if urlsplit(url).scheme not in ("http", "https"):
+def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES,
+          allow_private: bool = False) -> bytes:
+    """The body of an http(s) URL, or an InputError naming the URL (bad scheme, private address, failure,
+    too large, too slow). Loopback, private and link-local hosts are refused unless ``allow_private``."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
         raise InputError(f"only http and https can be fetched, not '{url}'")
+    if not allow_private:
+        refuse_private_host(parts.hostname or "", url)
     request = urllib.request.Request(url, headers={"User-Agent": "pressexport"})
     try:
         with OPENER.open(request, timeout=timeout) as response:
@@ -39,6 +46,17 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BY
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InputError(f"cannot fetch '{url}': {reason}") from None
+
+
+def refuse_private_host(host: str, url: str) -> None:
+    """Refuse a host that resolves to a loopback, private, link-local or otherwise non-public address."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise InputError(f"cannot fetch '{url}': unknown host") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise InputError(f"refused to fetch '{url}': {host} is not a public address")
 
 
 def read_capped(response, url: str, max_bytes: int) -> bytes:

@@ -21,7 +21,8 @@ from .paths import inside_root
 
 log = logging.getLogger(__name__)
 
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # Markdown rendering is super-linear on some inputs: refuse, don't hang
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_YAML_NODES = 20_000
 DEFAULT_PRINT_NOTE = "Please think about the environment before printing this article."
@@ -67,7 +68,7 @@ def read_source_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise InputError(f"file is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB limit",
+            raise InputError(f"file is {size / 2**20:.1f} MB, over the {MAX_SOURCE_BYTES // 2**20} MB limit",
                              where=path, hint="split the article into several files")
         return path.read_bytes()
     except FileNotFoundError:
@@ -122,6 +123,9 @@ def parse_yaml(yaml_text: str, path: Path) -> dict[str, Any]:
                          hint="fix the YAML syntax (quote values that contain ':' or '#')") from None
     except yaml.YAMLError as exc:
         raise InputError(f"broken YAML front matter: {exc}", where=f"{path}:2") from None
+    except RecursionError:
+        raise InputError("front matter is nested too deeply", where=f"{path}:2",
+                         hint="flatten the YAML structure") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -212,6 +216,11 @@ def describe_unknown(keys: list[str]) -> list[str]:
     return described
 
 
+def plain(value: Any) -> str:
+    """Front-matter text as one line: whitespace collapsed, characters XML cannot hold removed."""
+    return " ".join(NOT_XML.sub("", str(value)).split())
+
+
 def as_list(value: Any) -> list[Any]:
     """A scalar as a one-item list; None as empty."""
     if value is None:
@@ -226,7 +235,7 @@ def text_value(fields: dict[str, Any], key: str, path: Path) -> str:
         return ""
     if isinstance(value, (dict, list)):
         raise InputError(f"'{key}' must be text, not a {type(value).__name__}", where=f"{path}: key '{key}'")
-    return " ".join(str(value).split())
+    return plain(value)
 
 
 def string_list(fields: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
@@ -237,7 +246,7 @@ def string_list(fields: dict[str, Any], key: str, path: Path) -> tuple[str, ...]
             item = item.get("name", "")
         if isinstance(item, (dict, list)):
             raise InputError(f"'{key}' must be a list of names", where=f"{path}: key '{key}'")
-        text = " ".join(str(item).split())
+        text = plain(item)
         if text:
             items.append(text)
     return tuple(items)
@@ -272,7 +281,7 @@ def plain_heading_text(markdown_text: str) -> str:
     text = re.sub(r"\s*\{[#.:][^}]*\}\s*$", "", markdown_text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"(\*{1,3}|_{1,3}|`+)(\S.*?\S|\S)\1", r"\2", text)
-    return " ".join(text.split())
+    return plain(text)
 
 
 def language(fields: dict[str, Any], path: Path) -> str:
@@ -322,7 +331,7 @@ def first_published(fields: dict[str, Any], path: Path) -> FirstPublished | None
         return FirstPublished(date=date_value(value, path, "first_published"))
     return FirstPublished(
         date=date_value(value.get("date"), path, "first_published.date"),
-        publication=" ".join(str(value.get("publication") or "").split()),
+        publication=plain(value.get("publication") or ""),
     )
 
 
@@ -336,13 +345,13 @@ def cover_value(fields: dict[str, Any], path: Path, root: Path) -> Cover | None:
     if not isinstance(value, dict):
         raise InputError("'cover' must be a mapping (image, alt, caption, credit, licence)",
                          where=f"{path}: key 'cover'")
-    declared = " ".join(str(value.get("image") or "").split())
-    licence_text = " ".join(str(value.get("licence") or value.get("license") or "").split())
+    declared = plain(value.get("image") or "")
+    licence_text = plain(value.get("licence") or value.get("license") or "")
     return Cover(
         image=cover_image(declared, path, root) if declared else None,
-        alt=" ".join(str(value.get("alt") or "").split()),
-        caption=" ".join(str(value.get("caption") or "").split()),
-        credit=" ".join(str(value.get("credit") or "").split()),
+        alt=plain(value.get("alt") or ""),
+        caption=plain(value.get("caption") or ""),
+        credit=plain(value.get("credit") or ""),
         licence=resolve_licence(licence_text, where=f"{path}: key 'cover.licence'") if licence_text else None,
         declared_image=declared,
     )
@@ -369,8 +378,8 @@ def related_list(fields: dict[str, Any], path: Path) -> tuple[Related, ...]:
         if not isinstance(item, dict) or not item.get("title"):
             raise InputError("each related item needs a 'title'", where=f"{path}: key 'related[{index}]'")
         items.append(Related(
-            title=" ".join(str(item["title"]).split()),
-            source=" ".join(str(item.get("source") or "").split()),
+            title=plain(item["title"]),
+            source=plain(item.get("source") or ""),
             url=str(item["url"]).strip() if item.get("url") else None,
             key=str(item.get("id") or index),
         ))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -237,7 +238,8 @@ def fixed_font_timestamps(when):
 
 @contextmanager
 def engine_warnings_as_ours(document: str):
-    """Re-log WeasyPrint's warnings and errors (skipped images, missing glyphs) as our own warnings."""
+    """Re-log WeasyPrint's warnings and errors (skipped images, missing glyphs) as our own warnings:
+    each distinct message once, and all missing glyphs in one line."""
     handler = _Relay(document)
     engine_log = logging.getLogger("weasyprint")
     engine_log.addHandler(handler)
@@ -248,12 +250,31 @@ def engine_warnings_as_ours(document: str):
     finally:
         engine_log.removeHandler(handler)
         engine_log.propagate = previous
+        handler.report_missing_glyphs()
 
 
 class _Relay(logging.Handler):
+    MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.*)" \(U\+[0-9A-F]+\)', re.DOTALL)
+
     def __init__(self, document: str):
         super().__init__(level=logging.WARNING)
         self.document = document
+        self.seen: set[str] = set()
+        self.missing: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        log.warning("%s: PDF engine: %s", self.document, record.getMessage())
+        message = record.getMessage()
+        glyph = self.MISSING_GLYPH.search(message)
+        if glyph:
+            self.missing.update(dict.fromkeys(glyph.group(1)))
+        elif message not in self.seen:
+            self.seen.add(message)
+            log.warning("%s: PDF engine: %s", self.document, message)
+
+    def report_missing_glyphs(self) -> None:
+        """One line for every character the shipped fonts cannot draw."""
+        if self.missing:
+            shown = " ".join(f"{c} (U+{ord(c):04X})" for c in list(self.missing)[:20])
+            more = f" and {len(self.missing) - 20} more" if len(self.missing) > 20 else ""
+            log.warning("%s: the shipped fonts have no glyph for %s%s; they print as boxes",
+                        self.document, shown, more)

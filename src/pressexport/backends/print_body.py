@@ -10,14 +10,14 @@ from html import escape
 from lxml import etree, html as lxml_html
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
+from ..core import break_long_words
 from ..model import Note
 
 log = logging.getLogger(__name__)
 
 # Roughly half a page of 8 pt footnote text per page size: a longer note cannot sit under its call.
 HALF_PAGE_CHARACTERS = {"a4": 2600, "letter": 2400, "a5": 1100}
-LONG_WORD = re.compile(r"[^\s\u200b]{25,}")
-ZWSP = "\u200b"
+LONG_WORD = re.compile(r"[^\s\u200b]{25,}")  # in table cells, where columns are narrow
 BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquote | .//figure | .//img"
 
 
@@ -114,20 +114,4 @@ def mark_wide_tables(wrapper: etree._Element) -> None:
         columns = max((len(row.xpath("./th | ./td")) for row in table.xpath(".//tr")), default=0)
         if columns >= 5:
             table.set("class", (table.get("class", "") + (" very-wide" if columns >= 8 else " wide")).strip())
-        for node in table.xpath(".//td//text() | .//th//text()"):
-            if LONG_WORD.search(node):
-                set_text(node, LONG_WORD.sub(lambda m: ZWSP.join(chunks(m.group(0), 12)), node))
-
-
-def chunks(word: str, size: int) -> list[str]:
-    """The word cut into pieces of ``size`` characters."""
-    return [word[i:i + size] for i in range(0, len(word), size)]
-
-
-def set_text(node, text: str) -> None:
-    """Replace a text node (an lxml "smart string") in its parent."""
-    parent = node.getparent()
-    if node.is_text:
-        parent.text = text
-    else:
-        parent.tail = text
+        break_long_words(table, pattern=LONG_WORD, every=12, nodes=".//td//text() | .//th//text()")

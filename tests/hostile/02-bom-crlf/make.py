@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     lines = ["---", "title: BOM and CRLF", "lang: en", "licence: CC-BY-4.0", "---", "",
              "# A heading", "", "First paragraph.", "", "- one", "- two", ""]

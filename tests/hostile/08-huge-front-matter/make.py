@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     description = "lorem ipsum " * 9000
     (folder / "article.md").write_text(

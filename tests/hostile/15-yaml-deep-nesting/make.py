@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     deep = "[" * 5000 + "]" * 5000
     (folder / "article.md").write_text(

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     outside = (folder / ".." / "..").resolve()
     # a real PNG with a text chunk holding the canary, plus a plain-text canary

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     paragraph = ("All work and no play makes Jack a dull boy. " * 20).strip() + "\n\n"
     count = 20 * 2**20 // len(paragraph)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     zalgo = "a" + "\u0301\u0316\u0352\u0489\u035c" * 1000
     (folder / "article.md").write_text(

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     word = "abcdefghij" * 10_000
     (folder / "article.md").write_text(

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     url = "https://example.org/" + "a/" * 30_000
     (folder / "article.md").write_text(

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     title = " ".join(["Supercalifragilistic"] * 150)
     (folder / "article.md").write_text(

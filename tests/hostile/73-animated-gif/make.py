@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     from PIL import Image
     frames = [Image.new("P", (40, 30), colour) for colour in (1, 2, 3, 4)]

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+
 def make(folder: Path) -> None:
     (folder / "empty.png").write_bytes(b"")
     (folder / "folder.png").mkdir()
