@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .atomic import write_atomic
+from .atomic import write_all_atomic
 from .backends import BACKENDS, ecoprint
 from .backends.epub import EpubOptions
 from .backends.pdf import PdfOptions
@@ -67,9 +67,8 @@ def write_eco_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptio
     of both, measured on the bytes written."""
     options = replace(options, eco=True)
     editions = ecoprint.editions(rendered, options)
-    if standard_path is not None:
-        write_atomic(Path(standard_path), editions.standard)
-    write_atomic(Path(path), editions.eco)
+    files = {Path(standard_path): editions.standard} if standard_path is not None else {}
+    write_all_atomic({**files, Path(path): editions.eco})
     return editions.report
 
 
@@ -103,20 +102,10 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
 def build_one(path: Path, root: Path | None, options: BuildOptions,
               eco_reports: dict[Path, EcoReport] | None = None) -> list[Path]:
     """Load and render one article in each requested format, then write the files: every edition is
-    rendered before any is written, so a failing format leaves no half set of files behind."""
+    rendered and staged before any is renamed into place, so a failure leaves no half set of files."""
     article = load_article(path, root=root)
     rendered = render_article(article, allow_remote=options.allow_remote)
-    outputs = render_outputs(rendered, options, eco_reports)
-    written: list[Path] = []
-    try:
-        for target, data in outputs.items():
-            written.append(write_atomic(target, data))
-            log.info("wrote %s", target)
-    except PressexportError:
-        for done in written:
-            done.unlink(missing_ok=True)
-        raise
-    return written
+    return write_all_atomic(render_outputs(rendered, options, eco_reports))
 
 
 def render_outputs(rendered: RenderedArticle, options: BuildOptions,
