@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import posixpath
 import zipfile
 
@@ -138,3 +139,11 @@ def test_landmarks(landmark):
     nav = etree.fromstring(build_epub(SEED).read("EPUB/nav.xhtml"))
     types = nav.xpath(".//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert landmark in types
+
+
+def test_epub_styles_use_relative_units_only():
+    from pressexport.styles import styles_dir
+
+    for name in ("base.css", "epub.css"):
+        css = (styles_dir() / name).read_text(encoding="utf-8")
+        assert not re.search(r"\d(px|pt|mm|cm|in|pc)\b", css), name
