@@ -280,10 +280,40 @@ def test_html_named_png_is_an_input_error(tmp_path):
     assert info.value.where == str(path)
 
 
-def test_svg_is_not_supported_yet(tmp_path):
-    path = tmp_path / "diagram.png"
-    path.write_text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>')
-    with pytest.raises(InputError, match="SVG"):
+SVG_HEAD = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+
+
+def test_a_safe_svg_is_kept_as_svg(tmp_path):
+    path = tmp_path / "diagram.png"  # the name does not matter, the content does
+    path.write_text(SVG_HEAD + '<!-- note --><rect width="10" height="10" fill="url(#g)"/><use href="#r"/></svg>')
+    data, media_type = load_image(path)
+    assert media_type == "image/svg+xml"
+    assert b"<rect" in data and b"note" not in data
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("<script>alert(1)</script>", "script"),
+    ('<rect onload="alert(1)"/>', "event handler"),
+    ('<a href="javascript:alert(1)"><text>x</text></a>', "javascript"),
+    ('<image href="http://127.0.0.1/track.png"/>', "external resource"),
+    ('<image xlink:href="file:///etc/passwd"/>', "external resource"),
+    ('<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>', "foreignObject"),
+    ('<style>@import url(http://x/y.css);</style>', "external"),
+    ('<rect style="fill: url(http://x/y)"/>', "external"),
+    ('<set attributeName="href" to="javascript:alert(1)"/>', "set"),
+])
+def test_an_unsafe_svg_is_refused(tmp_path, body, reason):
+    path = tmp_path / "drawing.svg"
+    path.write_text(SVG_HEAD + body + "</svg>")
+    with pytest.raises(InputError, match=reason):
+        load_image(path)
+
+
+def test_an_svg_with_entities_is_refused(tmp_path):
+    path = tmp_path / "bomb.svg"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>'
+                    '<svg xmlns="http://www.w3.org/2000/svg"><text>&a;</text></svg>')
+    with pytest.raises(InputError, match="entities"):
         load_image(path)
 
 

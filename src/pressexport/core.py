@@ -791,7 +791,7 @@ def loaded_asset(load, src: str, alt: str) -> tuple[Asset, str]:
         data, media_type = load()
     except InputError as exc:
         return placeholder_asset(src, alt), exc.message
-    extension = "jpg" if media_type == "image/jpeg" else "png"
+    extension = {"image/jpeg": "jpg", "image/svg+xml": "svg"}.get(media_type, "png")
     name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
     return Asset(name=name, media_type=media_type, data=data, alt=alt), ""
 

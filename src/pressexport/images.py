@@ -22,6 +22,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFile, ImageFont, ImageOps, UnidentifiedImageError
 
 from .errors import InputError, PressexportError
+from .svg import safe_svg
 
 try:  # colour management is optional in Pillow builds
     from PIL import ImageCms
@@ -493,6 +494,8 @@ def load_image(
     """
     where = str(path)
     data = _read(path)
+    if _looks_like_svg(data, path):
+        return safe_svg(data, path), "image/svg+xml"
     _refuse_markup(data, path)
     try:
         with _strict_decoding():
@@ -561,6 +564,14 @@ def _read(path: Path) -> bytes:
         raise InputError(f"cannot read image {path.name}: the file is empty",
                          where=str(path), hint=_REEXPORT)
     return data
+
+
+def _looks_like_svg(data: bytes, path: Path) -> bool:
+    """An uncompressed SVG document (by its content, not its name)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    html_marks = (b"<html", b"<!doctype html", b"<head", b"<body")
+    return head.startswith(b"<") and (b"<svg" in head or b"<!doctype svg" in head) \
+        and not any(mark in head for mark in html_marks)
 
 
 def _refuse_markup(data: bytes, path: Path) -> None:
