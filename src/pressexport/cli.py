@@ -14,6 +14,7 @@ from . import __version__
 from .backends.ecoprint import COLUMNS, IMAGE_MODES
 from .backends.pdf import PAGE_SIZES, VARIANTS, PdfOptions
 from .backends.epub import EpubOptions
+from .batch import batch
 from .build import BuildOptions, BuildReport, build
 
 app = typer.Typer(
@@ -81,6 +82,16 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | Non
         quiet: bool, variant: str | None = None, eco: EcoChoice = EcoChoice(), embed_fonts: bool = False,
         allow_remote: bool = False) -> None:
     """Build, report and exit with 0 (all written), 1 (some failed) or 2 (usage error)."""
+    options = build_options(formats, out, root, page_size, quiet, variant, eco, embed_fonts, allow_remote)
+    report = build(paths, options)
+    print_report(report, quiet)
+    print_eco(report, quiet, eco.report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def build_options(formats: tuple[str, ...], out: Path, root: Path | None, page_size: str, quiet: bool,
+                  variant: str | None, eco: EcoChoice, embed_fonts: bool, allow_remote: bool) -> BuildOptions:
+    """Check the options (usage errors exit with 2) and turn them into BuildOptions."""
     setup_logging(quiet)
     if page_size.lower() not in PAGE_SIZES:
         typer.echo(f"error: unknown page size '{page_size}'; use one of {', '.join(PAGE_SIZES)}", err=True)
@@ -91,12 +102,8 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, root: Path | Non
     check_eco(eco)
     pdf = PdfOptions(page_size=page_size.lower(), variant=variant.lower() if variant else None, eco=eco.eco,
                      eco_columns=eco.columns or 1, eco_images=(eco.images or "grey").lower())
-    options = BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf, epub=EpubOptions(embed_fonts=embed_fonts),
-                           allow_remote=allow_remote)
-    report = build(paths, options)
-    print_report(report, quiet)
-    print_eco(report, quiet, eco.report)
-    raise typer.Exit(0 if report.ok else 1)
+    return BuildOptions(out_dir=out, formats=formats, root=root, pdf=pdf, epub=EpubOptions(embed_fonts=embed_fonts),
+                        allow_remote=allow_remote)
 
 
 def check_eco(eco: EcoChoice) -> None:
@@ -159,6 +166,35 @@ def pdf_command(paths: Paths, out: Out = Path("output"), root: Root = None, page
     """Write only the PDF edition of each article (with --eco, the eco edition beside it)."""
     run(paths, ("pdf",), out, root, page_size, quiet, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report),
         allow_remote=allow_remote)
+
+
+@app.command("batch")
+def batch_command(folder: Annotated[Path, typer.Argument(help="The archive: a folder of articles.", show_default=False)],
+                  out: Out = Path("output"), page_size: PageSize = "a4", pdf_variant: Variant = None,
+                  eco: Eco = False, eco_columns: EcoColumns = None, eco_images: EcoImages = None,
+                  report: Report = False, embed_fonts: EmbedFonts = False, allow_remote: AllowRemote = False,
+                  force: Annotated[bool, typer.Option("--force", help="Rebuild articles that have not changed.")] = False,
+                  quiet: Quiet = False) -> None:
+    """Build every article under FOLDER (PDF and EPUB), with progress; articles unchanged since the last run
+    (same source, images, styles, options and version) are skipped, and one bad article does not stop the rest."""
+    if not folder.is_dir():
+        typer.echo(f"error: {folder}: not a folder; give the folder that holds the articles", err=True)
+        raise typer.Exit(2)
+    choice = EcoChoice(eco, eco_columns, eco_images, report)
+    options = build_options(("pdf", "epub"), out, folder, page_size, quiet, pdf_variant, choice, embed_fonts,
+                            allow_remote)
+
+    def progress(index: int, total: int, path: Path, status: str) -> None:
+        if not quiet or status == "failed":
+            typer.echo(f"[{index}/{total}] {status:9} {path}", err=True)
+
+    result = batch(folder, options, force=force, progress=progress)
+    for failure in result.failures:
+        typer.echo(f"error: {failure}", err=True)
+    typer.echo(f"{len(result.written)} file(s) written, {len(result.unchanged)} article(s) unchanged, "
+               f"{len(result.failures)} failed")
+    print_eco(result, quiet, choice.report)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command("epub")

@@ -1,0 +1,112 @@
+"""Batch: every article under a folder, with progress, skipping articles unchanged since the last run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .atomic import write_atomic
+from .build import BuildOptions, BuildReport, build_one, find_articles
+from .errors import PressexportError
+from .styles import styles_dir
+
+log = logging.getLogger(__name__)
+
+MANIFEST = ".pressexport-manifest.json"
+Progress = Callable[[int, int, Path, str], None]  # (index, total, article, "built" | "unchanged" | "failed")
+
+
+@dataclass
+class BatchReport(BuildReport):
+    """A build report that also lists the articles skipped because nothing had changed."""
+
+    unchanged: list[Path] = field(default_factory=list)
+
+
+def batch(folder: str | Path, options: BuildOptions = BuildOptions(), *, force: bool = False,
+          progress: Progress | None = None) -> BatchReport:
+    """Build every article under ``folder``; with a manifest of content, style and option hashes in the
+    output folder, articles whose editions are up to date are skipped (``force`` rebuilds them). The
+    manifest is saved after each article, so a killed run resumes where it stopped."""
+    folder = Path(folder)
+    root = options.root or folder
+    articles = find_articles(folder)
+    manifest = {} if force else load_manifest(options.out_dir)
+    settings = settings_digest(options)
+    report = BatchReport()
+    for index, path in enumerate(articles, start=1):
+        key = relative_key(path, folder)
+        fingerprint = article_fingerprint(path, settings)
+        entry = manifest.get(key, {})
+        if entry.get("fingerprint") == fingerprint and all(Path(p).is_file() for p in entry.get("outputs", [])):
+            report.unchanged.append(path)
+            status = "unchanged"
+        else:
+            written = build_into(report, path, root, options)
+            status = "built" if written is not None else "failed"
+            if written is not None:
+                manifest[key] = {"fingerprint": fingerprint, "outputs": [str(p) for p in written]}
+                save_manifest(options.out_dir, manifest)
+        if progress:
+            progress(index, len(articles), path, status)
+    return report
+
+
+def build_into(report: BatchReport, path: Path, root: Path, options: BuildOptions) -> list[Path] | None:
+    """Build one article into the report: the files written, or None (one line in the report's failures)."""
+    try:
+        written = build_one(path, root, options, report.eco)
+        report.written += written
+        return written
+    except PressexportError as exc:
+        report.failures.append(exc.one_line())
+    except Exception as exc:  # an engine bug must not stop an archive run
+        log.debug("internal error on %s", path, exc_info=True)
+        report.failures.append(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
+    return None
+
+
+def settings_digest(options: BuildOptions) -> str:
+    """What else decides the editions: the version, every file of the styles folder, the options."""
+    digest = hashlib.sha256(f"{__version__}|{options.formats}|{options.pdf}|{options.epub}|"
+                            f"{options.allow_remote}".encode())
+    for style in sorted(p for p in styles_dir().rglob("*") if p.is_file()):
+        digest.update(style.name.encode())
+        digest.update(hashlib.sha256(style.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def article_fingerprint(path: Path, settings: str) -> str:
+    """The article's source and the article's folder (its images) under these settings."""
+    digest = hashlib.sha256(settings.encode())
+    for file in sorted(p for p in path.parent.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        if file.suffix.lower() in {".md", ".markdown", ".mdx"} and file != path:
+            continue
+        digest.update(str(file.relative_to(path.parent)).encode())
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def relative_key(path: Path, folder: Path) -> str:
+    """The article's path inside the batch folder, the manifest's key."""
+    return path.resolve().relative_to(folder.resolve()).as_posix()
+
+
+def load_manifest(out_dir: Path) -> dict:
+    """The previous run's manifest, or an empty one (missing or unreadable: rebuild everything)."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return data.get("articles", {}) if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_manifest(out_dir: Path, articles: dict) -> None:
+    """Write the manifest atomically (sorted, so that it diffs well)."""
+    text = json.dumps({"version": __version__, "articles": articles}, indent=1, sort_keys=True)
+    write_atomic(out_dir / MANIFEST, text.encode())
