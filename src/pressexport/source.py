@@ -126,6 +126,9 @@ def parse_yaml(yaml_text: str, path: Path) -> dict[str, Any]:
     except RecursionError:
         raise InputError("front matter is nested too deeply", where=f"{path}:2",
                          hint="flatten the YAML structure") from None
+    except ValueError as exc:  # PyYAML builds dates such as 2020-02-30 and fails
+        raise InputError(f"front matter holds an impossible date ({exc})", where=f"{path}:2",
+                         hint="write dates as YYYY-MM-DD") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -307,10 +310,20 @@ def date_value(value: Any, path: Path, key: str) -> str:
         return value.isoformat()
     text = str(value).strip()
     match = re.match(r"^(\d{4})(-\d{2})?(-\d{2})?", text)
-    if not match:
+    if not match or not real_date(match.group(0)):
         raise InputError(f"'{text}' is not a date", where=f"{path}: key '{key}'",
                          hint="write it as YYYY-MM-DD")
     return match.group(0)
+
+
+def real_date(iso: str) -> bool:
+    """Whether YYYY, YYYY-MM or YYYY-MM-DD names a day, month or year that exists (year 1 onwards)."""
+    parts = [int(part) for part in iso.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
 
 
 def licence_value(fields: dict[str, Any], path: Path) -> Licence:

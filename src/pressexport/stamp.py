@@ -8,18 +8,25 @@ import os
 from .model import Article
 
 EPOCH_FALLBACK = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the earliest time a zip entry can hold
+LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc)  # the latest one
 
 
 def edition_time(article: Article) -> dt.datetime:
     """SOURCE_DATE_EPOCH when set, else the article's date, else a fixed date: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return max(EPOCH_FALLBACK, dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc))
+        return within_zip_range(dt.datetime.fromtimestamp(min(int(epoch), int(LATEST.timestamp())),
+                                                          tz=dt.timezone.utc))
     for iso in (article.date, article.first_published.date if article.first_published else ""):
         parsed = parse_partial_date(iso)
         if parsed:
-            return max(EPOCH_FALLBACK, parsed)
+            return within_zip_range(parsed)
     return EPOCH_FALLBACK
+
+
+def within_zip_range(when: dt.datetime) -> dt.datetime:
+    """Clamp to the times a zip entry can record (1980 to 2107)."""
+    return min(LATEST, max(EPOCH_FALLBACK, when))
 
 
 def parse_partial_date(iso: str) -> dt.datetime | None:

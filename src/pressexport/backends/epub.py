@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -268,11 +269,16 @@ def nest_headings(headings: tuple[tuple[int, str, str], ...]) -> list:
     return [strip_empty(entry) for entry in root]
 
 
+def ncx_id(href: str) -> str:
+    """An ASCII id for an NCX entry: EPUBCheck reads the NCX by XML 1.0 4th-edition name rules."""
+    return "navpoint-" + hashlib.sha256(href.encode()).hexdigest()[:12]
+
+
 def strip_empty(entry):
     """A (Section, []) without children becomes a plain Link, as ebooklib's NCX writer expects."""
     section, children = entry
     if not children:
-        return epub.Link(section.href, section.title, section.href.replace("#", "-").replace(".", "-"))
+        return epub.Link(section.href, section.title, ncx_id(section.href))
     return (section, [strip_empty(child) for child in children])
 
 
@@ -322,7 +328,7 @@ def package(book: epub.EpubBook, article: Article) -> bytes:
 
 def reproducible_zip(data: bytes, when) -> bytes:
     """Rewrite the zip: ``mimetype`` first and stored, fixed entry times and attributes."""
-    stamp = (max(1980, when.year), when.month, when.day, when.hour, when.minute, when.second)
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)  # 1980–2107: see stamp.py
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     ordered = ["mimetype"] + [name for name in names if name != "mimetype"]

@@ -78,12 +78,18 @@ def notes_section(notes: list[Note], where: dict[str, str]) -> str:
         return ""
     asides = [
         f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="note-{note.number}">'
-        f'<p class="note-number"><a class="backlink" role="doc-backlink" '
-        f'href="{where.get(f"noteref-{note.number}", FIRST_FILE)}#noteref-{note.number}">{note.number}.</a></p>'
-        f"{note.html}</aside>"
+        f'<p class="note-number">{back_link(note.number, where)}</p>{note.html}</aside>'
         for note in notes
     ]
     return f'<section class="notes" epub:type="footnotes"><h2>Notes</h2>{"".join(asides)}</section>'
+
+
+def back_link(number: int, where: dict[str, str]) -> str:
+    """The note's number, linking back to its first call when the text calls it at all."""
+    call = f"noteref-{number}"
+    if call not in where:
+        return f"{number}."
+    return f'<a class="backlink" role="doc-backlink" href="{where[call]}#{call}">{number}.</a>'
 
 
 def lead_text(wrapper: etree._Element) -> str:
