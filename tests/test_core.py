@@ -684,3 +684,11 @@ def test_author_html_cannot_pass_for_a_note_call(tmp_path):
     tree = parse(rendered.body_html)
     assert not tree.xpath('//*[contains(@class, "noteref")]')
     assert tree.xpath("//a/@href") == ["https://example.org"]
+
+
+def test_data_and_file_image_sources_are_named_in_the_warning_and_never_loaded(tmp_path, caplog):
+    body = "![a](data:image/png;base64,iVBORw0KGgo=)\n\n![b](file:///etc/passwd)\n\n[c](file:///etc/hosts)\n"
+    rendered = render(tmp_path, body)
+    warning = next(r.getMessage() for r in caplog.records if "not available" in r.getMessage())
+    assert "data:image/png" in warning and "file:///etc/passwd" in warning and "never loaded" in warning
+    assert "data:" not in rendered.body_html and "file:" not in rendered.body_html

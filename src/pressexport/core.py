@@ -40,6 +40,7 @@ ALLOWED_ATTRIBUTES = {
     "blockquote": {"cite"}, "del": {"datetime"}, "ins": {"datetime"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+REPORTED_SCHEMES = {"data", "file"}  # never loaded or linked, but named in the warning that says so
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "md_in_html",
                        "sane_lists", "toc", "pressexport.mdext.shortcodes"]
 RELATED_MARKER = re.compile(r"^\[\[related(?:\s+([\w-]+))?\]\]$")
@@ -211,7 +212,7 @@ def sanitise(raw_html: str) -> str:
         clean_content_tags={"script", "style", "template", "textarea", "title", "noscript", "iframe",
                             "object", "embed", "svg", "math", "select", "form"},
         attributes={"*": GENERIC_ATTRIBUTES, **ALLOWED_ATTRIBUTES},
-        url_schemes=URL_SCHEMES,
+        url_schemes=URL_SCHEMES | REPORTED_SCHEMES,  # kept only to be named in warnings, then dropped
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
@@ -758,7 +759,7 @@ def collect_images(roots: list[etree._Element], article: Article, allow_remote: 
                         article.path, src)
         asset, problem = image_asset(src, alt, article, allow_remote)
         if problem:
-            problems.append(f"'{src}' ({problem})")
+            problems.append(f"'{src if len(src) <= 80 else src[:77] + '...'}' ({problem})")
             img.set("class", "missing-image")
         assets.setdefault(asset.name, asset)
         img.set("src", asset.name)
@@ -777,8 +778,8 @@ def image_asset(src: str, alt: str, article: Article, allow_remote: bool = False
         return loaded_asset(lambda: remote_image(src), src, alt)
     local = inside_root(article.base_dir, src, article.root) if src else None
     if local is None:
-        problem = "no source" if not src else "remote; --allow-remote fetches it" if scheme in ("http", "https") \
-            else "remote" if scheme else "outside the content root"
+        problem = ("no source" if not src else "remote; --allow-remote fetches it" if scheme in ("http", "https")
+                   else f"{scheme}: URLs are never loaded" if scheme else "outside the content root")
         return placeholder_asset(src, alt), problem
     if not local.is_file():
         return placeholder_asset(src, alt), "not found"
