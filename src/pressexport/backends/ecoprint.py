@@ -24,6 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 from lxml import etree, html as lxml_html
 from PIL import Image
 
+from ..core import drop_keep_tail
 from .. import eco
 from ..errors import InputError
 from ..model import Asset, RenderedArticle
@@ -150,13 +151,7 @@ def drop_image(img: etree._Element, missing: bool) -> None:
         span.tail = img.tail
         parent.replace(img, span)
         return
-    previous = img.getprevious()
-    if img.tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + img.tail
-        else:
-            parent.text = (parent.text or "") + img.tail
-    parent.remove(img)
+    drop_keep_tail(img)
     if figure is not None:
         figure.set("class", (figure.get("class", "") + " image-dropped").strip())
 
