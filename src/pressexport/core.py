@@ -130,6 +130,7 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
         notes=tuple(notes),
         assets=tuple(assets),
         headings=tuple(headings),
+        cover=cover_photo(article) if fetch_images else None,
     )
 
 
@@ -792,8 +793,7 @@ def loaded_asset(load, src: str, alt: str) -> tuple[Asset, str]:
         data, media_type = load()
     except InputError as exc:
         return placeholder_asset(src, alt), exc.message
-    extension = {"image/jpeg": "jpg", "image/svg+xml": "svg"}.get(media_type, "png")
-    name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+    name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{images.extension(media_type)}"
     return Asset(name=name, media_type=media_type, data=data, alt=alt), ""
 
 
@@ -804,6 +804,20 @@ def remote_image(url: str) -> tuple[bytes, str]:
         path = Path(folder) / (Path(urlsplit(url).path).name or "image")
         path.write_bytes(data)
         return images.load_image(path)
+
+
+def cover_photo(article: Article) -> Asset | None:
+    """The article's cover photo, normalised once for every backend; None (with a warning) when unusable."""
+    cover = article.cover
+    if cover is None or cover.image is None:
+        return None
+    try:
+        data, media_type = images.load_image(cover.image)
+    except InputError as exc:
+        log.warning("%s: cover image unusable (%s); the editions go without it", article.path, exc.message)
+        return None
+    return Asset(name=f"images/cover.{images.extension(media_type)}", media_type=media_type, data=data,
+                 alt=cover.alt)
 
 
 def placeholder_asset(src: str, alt: str) -> Asset:

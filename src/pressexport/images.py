@@ -477,6 +477,11 @@ def placeholder_image(
 # --------------------------------------------------------------------------- article images
 
 
+def extension(media_type: str) -> str:
+    """The file extension for a media type that load_image returns."""
+    return {"image/jpeg": "jpg", "image/svg+xml": "svg"}.get(media_type, "png")
+
+
 def load_image(
     path: Path,
     *,

@@ -115,4 +115,4 @@ class RenderedArticle:
     notes: tuple[Note, ...] = ()
     assets: tuple[Asset, ...] = ()
     headings: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) for navigation
-    warnings: tuple[str, ...] = ()
+    cover: Asset | None = None  # the article's cover photo, normalised; None without a usable one

@@ -8,7 +8,7 @@ import logging
 import re
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -152,13 +152,9 @@ def fonts_licence_document(article: Article) -> Document:
 def cover_image(rendered: RenderedArticle) -> Asset:
     """The article's cover photo (normalised), or a typographic cover generated from the title."""
     article = rendered.article
-    if article.cover is not None and article.cover.image is not None:
-        try:
-            data, media_type = images.load_image(article.cover.image)
-            return Asset("images/cover." + ("jpg" if media_type == "image/jpeg" else "png"), media_type, data,
-                         alt=article.cover.alt or f"Cover photo: {article.cover.caption}".strip(": "))
-        except InputError as exc:
-            log.warning("%s: cover image unusable (%s); generating a cover", article.path, exc.message)
+    if rendered.cover is not None:
+        alt = rendered.cover.alt or f"Cover photo: {article.cover.caption}".strip(": ")
+        return replace(rendered.cover, alt=alt)
     data = images.generate_cover(article.title, publication=pages.publication_of(article),
                                  byline=pages.byline(article), lang=article.lang, fonts_dir=fonts_dir())
     return Asset(GENERATED_COVER, "image/png", data, alt=f"Cover: {article.title}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from .. import __version__, images, pages
+from .. import __version__, pages
 from ..atomic import write_atomic
 from ..errors import InputError
 from . import ecoprint
@@ -94,7 +94,7 @@ def lay_out(rendered: RenderedArticle, options: PdfOptions, eco_note: str | None
             endnotes: frozenset[int] = frozenset()):
     """The laid-out WeasyPrint document and the settings to write it with (pages can be inspected)."""
     article = rendered.article
-    cover = None if options.eco else cover_asset(rendered)
+    cover = None if options.eco else rendered.cover
     assets = {asset.name: asset for asset in (*rendered.assets, *([cover] if cover else []))}
     fetcher = SandboxFetcher(allowed=[article.root, styles_dir()], assets=assets, asset_base=article.root,
                              document=str(article.path))
@@ -155,7 +155,7 @@ def rights_xmp(article) -> bytes:
     licence = article.licence
     url = licence.url if licence else None
     return XMP_RIGHTS.format(
-        marked="True" if url else "False" if licence is None else "True",
+        marked="False" if licence is None else "True",  # a licence, even "all rights reserved", marks rights
         rights=escape(licence.rights_statement if licence else "All rights reserved."),
         web_statement=f"<xmpRights:WebStatement>{escape(url)}</xmpRights:WebStatement>\n" if url else "",
         licence=f'<cc:license rdf:resource="{escape(url)}"/>\n' if url else "",
@@ -168,20 +168,6 @@ def source_attachment(article) -> weasyprint.Attachment:
     return weasyprint.Attachment(string=article.source_bytes, name=article.path.name,
                                  description="Markdown source of this edition", relationship="Source",
                                  created=edition_time(article), modified=edition_time(article))
-
-
-def cover_asset(rendered: RenderedArticle) -> Asset | None:
-    """The cover photo as an asset, when the article has a usable one."""
-    cover = rendered.article.cover
-    if cover is None or cover.image is None:
-        return None
-    try:
-        data, media_type = images.load_image(cover.image)
-    except InputError as exc:
-        log.warning("%s: cover image unusable (%s); printing without it", rendered.article.path, exc.message)
-        return None
-    return Asset(name=f"images/cover.{'jpg' if media_type == 'image/jpeg' else 'png'}", media_type=media_type,
-                 data=data, alt=cover.alt)
 
 
 def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: frozenset[int] = frozenset()) -> str:
