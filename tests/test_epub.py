@@ -142,7 +142,7 @@ def test_landmarks(landmark):
 
 
 def test_epub_styles_use_relative_units_only():
-    from pressexport.styles import styles_dir
+    from pressexport.resources import styles_dir
 
     for name in ("base.css", "epub.css"):
         css = (styles_dir() / name).read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .styles import use_shipped_fonts_only  # noqa: E402
+from .resources import use_shipped_fonts_only  # noqa: E402
 
 use_shipped_fonts_only()  # before WeasyPrint (through Pango) starts fontconfig: it reads the setting once
 

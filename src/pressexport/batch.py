@@ -13,7 +13,7 @@ from . import __version__
 from .atomic import write_atomic
 from .build import BuildOptions, BuildReport, build_one, find_articles
 from .errors import PressexportError
-from .styles import styles_dir
+from .resources import styles_dir
 
 log = logging.getLogger(__name__)
 

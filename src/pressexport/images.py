@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - depends on the Pillow build
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FONTS_DIR = Path(__file__).resolve().parents[2] / "styles" / "fonts"
+DEFAULT_FONTS_DIR = Path(__file__).resolve().parent / "styles" / "fonts"
 
 # Cover palette: off-white paper, a deep ink-blue band, near-black title.
 PAPER = (246, 243, 236)

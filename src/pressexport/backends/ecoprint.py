@@ -28,7 +28,7 @@ from ..core import drop_keep_tail
 from .. import eco
 from ..errors import InputError
 from ..model import Asset, RenderedArticle
-from ..styles import styles_dir
+from ..resources import styles_dir
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..model import Asset, Article, RenderedArticle
 from ..stamp import edition_time
 from .epub_sections import FIRST_FILE, Section, split_article
-from ..styles import fonts_dir, styles_dir
+from ..resources import fonts_dir, styles_dir
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from ..fetcher import SandboxFetcher
 from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
 from ..model import Asset, RenderedArticle
 from ..stamp import edition_time
-from ..styles import styles_dir
+from ..resources import styles_dir
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from .errors import PressexportError
 
 
 def styles_dir() -> Path:
-    """The styles folder: $PRESSEXPORT_STYLES, else the project's own ``styles/``."""
+    """The styles folder: $PRESSEXPORT_STYLES, else the stylesheets and fonts shipped inside the package."""
     override = os.environ.get("PRESSEXPORT_STYLES")
-    folder = Path(override) if override else Path(__file__).resolve().parents[2] / "styles"
+    folder = Path(override) if override else Path(__file__).resolve().parent / "styles"
     if not (folder / "base.css").is_file():
         raise PressexportError(f"no base.css in styles folder {folder}",
-                               hint="set PRESSEXPORT_STYLES to the styles folder of your pressexport checkout")
+                               hint="reinstall pressexport, or set PRESSEXPORT_STYLES to a folder holding its stylesheets")
     return folder
 
 
