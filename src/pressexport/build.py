@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .atomic import write_all_atomic
 from .backends import BACKENDS, ecoprint
-from .backends.epub import EpubOptions
-from .backends.pdf import PdfOptions
+from .options import BuildOptions, EpubOptions, PdfOptions
 from .core import render_article
 from .eco import EcoReport, total
 from .errors import PressexportError
@@ -18,20 +18,7 @@ from .source import load_article
 
 log = logging.getLogger(__name__)
 
-FORMATS = tuple(BACKENDS)
 ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Everything a build needs besides the articles."""
-
-    out_dir: Path = Path("output")
-    formats: tuple[str, ...] = FORMATS
-    root: Path | None = None
-    pdf: PdfOptions = PdfOptions()
-    epub: EpubOptions = EpubOptions()
-    allow_remote: bool = False  # fetch http(s) images (timeout, size cap, public addresses only)
 
 
 @dataclass
@@ -41,6 +28,7 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     eco: dict[Path, EcoReport] = field(default_factory=dict)  # eco PDF written → its figures against the standard
+    tracebacks: list[str] = field(default_factory=list)  # of internal errors (our bugs), for --verbose
 
     @property
     def ok(self) -> bool:
@@ -94,6 +82,7 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
                 report.failures.append(exc.one_line())
             except Exception as exc:  # an engine bug must not stop the other articles
                 log.debug("internal error on %s", article_path, exc_info=True)
+                report.tracebacks.append(traceback.format_exc())
                 report.failures.append(f"{article_path}: internal error ({type(exc).__name__}: {exc}); "
                                        "please report it with this file")
     return report

@@ -11,11 +11,13 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .backends.ecoprint import COLUMNS, IMAGE_MODES
-from .backends.pdf import PAGE_SIZES, VARIANTS, PdfOptions
-from .backends.epub import EpubOptions
+from .options import ECO_COLUMNS as COLUMNS, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
 from .batch import batch
 from .build import BuildOptions, BuildReport, build
+
+PAGE_SIZES = [size.value for size in PageSize]
+VARIANTS = [variant.value for variant in PdfVariant]
+IMAGE_MODES = [mode.value for mode in EcoImages]
 
 app = typer.Typer(
     help="Turn Markdown articles into print-ready PDFs and EPUBs.",

@@ -20,6 +20,7 @@ from ..accessibility import CONFORMANCE, AccessibilityReport, assess
 from ..atomic import write_atomic
 from ..errors import InputError
 from ..model import Asset, Article, RenderedArticle
+from ..options import EpubOptions
 from ..stamp import edition_time
 from .epub_sections import FIRST_FILE, Section, split_article
 from ..resources import fonts_dir, styles_dir
@@ -35,13 +36,6 @@ XHTML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
               'lang="{lang}" xml:lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n<title>{title}</title>\n{links}'
               '</head>\n<body{body_type}>\n')
 XHTML_TAIL = "\n</body>\n</html>\n"
-
-
-@dataclass(frozen=True)
-class EpubOptions:
-    """How the EPUB edition is packaged."""
-
-    embed_fonts: bool = False  # embed the shipped OFL fonts (unobfuscated, with their licence)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from . import ecoprint
 from ..fetcher import SandboxFetcher
 from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
 from ..model import Asset, RenderedArticle
+from ..options import PdfOptions
 from ..stamp import edition_time
 from ..resources import styles_dir
 
@@ -37,17 +38,6 @@ XMP_RIGHTS = """<rdf:Description rdf:about="" xmlns:xmpRights="http://ns.adobe.c
 {web_statement}<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights>
 {licence}<pe:sourceSHA256>{digest}</pe:sourceSHA256>
 </rdf:Description>"""
-
-
-@dataclass(frozen=True)
-class PdfOptions:
-    """How the PDF edition is laid out."""
-
-    page_size: str = "a4"
-    variant: str | None = None  # one of VARIANTS, or None for a plain PDF
-    eco: bool = False  # the eco edition: less paper and toner, same words (see ecoprint.py)
-    eco_columns: int = 1  # 1 or 2
-    eco_images: str = "grey"  # grey (greyscale, reduced) or none (dropped, captions kept)
 
 
 def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOptions()) -> Path:
@@ -106,7 +96,7 @@ def lay_out(rendered: RenderedArticle, options: PdfOptions, eco_note: str | None
         + ecoprint.stylesheets(fetcher, options, eco_note, font_config),
         "custom_metadata": True,
         "pdf_identifier": article.source_hash[:32].encode() or None,
-        "pdf_variant": options.variant,
+        "pdf_variant": options.variant.value if options.variant else None,
         "pdf_tags": options.variant is not None,
         "attachments": [source_attachment(article)] if options.variant == "pdf/a-3b" else None,
     }
@@ -117,10 +107,6 @@ def lay_out(rendered: RenderedArticle, options: PdfOptions, eco_note: str | None
 
 def check_options(options: PdfOptions) -> None:
     """Refuse a page size or variant the backend does not know."""
-    if options.page_size not in PAGE_SIZES:
-        raise InputError(f"unknown page size '{options.page_size}'", hint=f"use one of {', '.join(PAGE_SIZES)}")
-    if options.variant not in (None, *VARIANTS):
-        raise InputError(f"unknown PDF variant '{options.variant}'", hint=f"use one of {', '.join(VARIANTS)}")
     ecoprint.check_options(options)
 
 
@@ -129,7 +115,7 @@ def stylesheets(fetcher: SandboxFetcher, options: PdfOptions, font_config: FontC
     folder = styles_dir()
     sheets = [weasyprint.CSS(filename=folder / name, url_fetcher=fetcher, font_config=font_config)
               for name in STYLESHEETS]
-    sheets.append(weasyprint.CSS(string=f"@page {{ size: {PAGE_SIZES[options.page_size]}; }}"))
+    sheets.append(weasyprint.CSS(string=f"@page {{ size: {options.page_size.css}; }}"))
     return sheets
 
 

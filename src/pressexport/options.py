@@ -1,0 +1,92 @@
+"""The options of every edition, declared and validated once (the CLI and the API share them)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+
+class PageSize(str, enum.Enum):
+    """PDF page sizes, by the names users type."""
+
+    a4 = "a4"
+    letter = "letter"
+    a5 = "a5"
+
+    @property
+    def css(self) -> str:
+        """The size as CSS's ``@page { size: … }`` names it."""
+        return {"a4": "A4", "letter": "letter", "a5": "A5"}[self.value]
+
+
+class PdfVariant(str, enum.Enum):
+    """PDF variants: accessible (tagged) and archival (with the Markdown source attached)."""
+
+    ua1 = "pdf/ua-1"
+    a3b = "pdf/a-3b"
+
+
+class EcoImages(str, enum.Enum):
+    """What the eco edition does with images."""
+
+    grey = "grey"  # greyscale, lightened and reduced
+    none = "none"  # dropped; captions and credits kept
+
+
+FORMATS = ("pdf", "epub")
+ECO_COLUMNS = (1, 2)
+
+
+def choice(kind: type[enum.Enum], value, what: str):
+    """``value`` as a member of ``kind``, or an InputError listing the accepted values."""
+    try:
+        return kind(value.lower() if isinstance(value, str) else value)
+    except ValueError:
+        accepted = ", ".join(member.value for member in kind)
+        raise InputError(f"unknown {what} '{value}'", hint=f"use one of {accepted}") from None
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How the PDF edition is laid out; strings are accepted and checked once, here."""
+
+    page_size: PageSize = PageSize.a4
+    variant: PdfVariant | None = None  # None: a plain PDF
+    eco: bool = False  # also the eco edition: less paper and toner, same words
+    eco_columns: int = 1  # 1 or 2
+    eco_images: EcoImages = EcoImages.grey
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "page_size", choice(PageSize, self.page_size, "page size"))
+        if self.variant is not None:
+            object.__setattr__(self, "variant", choice(PdfVariant, self.variant, "PDF variant"))
+        object.__setattr__(self, "eco_images", choice(EcoImages, self.eco_images, "eco image mode"))
+        if self.eco_columns not in ECO_COLUMNS:
+            raise InputError(f"unknown eco column count '{self.eco_columns}'", hint="use 1 or 2")
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """How the EPUB edition is packaged."""
+
+    embed_fonts: bool = False  # embed the shipped OFL fonts (unobfuscated, with their licence)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a build needs besides the articles."""
+
+    out_dir: Path = Path("output")
+    formats: tuple[str, ...] = FORMATS
+    root: Path | None = None
+    pdf: PdfOptions = field(default_factory=PdfOptions)
+    epub: EpubOptions = field(default_factory=EpubOptions)
+    allow_remote: bool = False  # fetch http(s) images (timeout, size cap, public addresses only)
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.formats if name not in FORMATS]
+        if unknown:
+            raise InputError(f"unknown format '{unknown[0]}'", hint=f"use {' or '.join(FORMATS)}")
