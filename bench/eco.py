@@ -23,7 +23,11 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from pressexport import load_article, render_article
+from pressexport.resources import use_shipped_fonts_only
+
+use_shipped_fonts_only()  # before the PDF backend starts WeasyPrint
 from pressexport.backends import ecoprint, pdf
+from pressexport.options import ECO_COLUMNS, EcoImages, PageSize
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "tests" / "corpus"
@@ -52,9 +56,9 @@ def body_size(pdf_bytes: bytes) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("articles", nargs="*", type=Path)
-    parser.add_argument("--columns", type=int, default=1, choices=ecoprint.COLUMNS)
-    parser.add_argument("--images", default="grey", choices=ecoprint.IMAGE_MODES)
-    parser.add_argument("--page-size", default="a4", choices=tuple(pdf.PAGE_SIZES))
+    parser.add_argument("--columns", type=int, default=1, choices=ECO_COLUMNS)
+    parser.add_argument("--images", default="grey", choices=[mode.value for mode in EcoImages])
+    parser.add_argument("--page-size", default="a4", choices=[size.value for size in PageSize])
     parser.add_argument("--out", type=Path, help="keep both PDFs of each article in this folder")
     parser.add_argument("--corpus", action="store_true", help="also every article in tests/corpus")
     args = parser.parse_args()

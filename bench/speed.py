@@ -22,6 +22,9 @@ import markdown
 import weasyprint
 
 from pressexport import load_article, render_article
+from pressexport.resources import use_shipped_fonts_only
+
+use_shipped_fonts_only()  # before the PDF backend starts WeasyPrint
 from pressexport.backends import epub, pdf
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from pressexport.build import BuildOptions, build
+from pressexport.resources import use_shipped_fonts_only
+
+use_shipped_fonts_only()  # as the CLI does: tests import the PDF backend directly, before WeasyPrint starts
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEED = PROJECT / "content" / "russia-coronavirus-aid" / "article.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PIL import Image
 from typer.testing import CliRunner
 
 from conftest import write_article
@@ -45,6 +46,21 @@ def test_unchanged_articles_are_skipped_and_changed_ones_rebuilt(tmp_path):
     (tmp_path / "out" / "one.epub").unlink()  # a missing output is rebuilt too
     assert [p.name for p in batch(folder, options).written] == ["one.epub"]
     assert len(batch(folder, options, force=True).written) == 2
+
+
+def test_an_image_changed_in_a_shared_folder_rebuilds_the_article_that_uses_it(tmp_path):
+    folder = tmp_path / "archive"
+    shared = folder / "shared"
+    shared.mkdir(parents=True)
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(shared / "map.png")
+    write_article(folder / "2020" / "one", GOOD.format(title="One") + "\n![A map](../../shared/map.png)\n")
+    write_article(folder / "2020" / "two", GOOD.format(title="Two"))
+    options = BuildOptions(out_dir=tmp_path / "out", formats=("epub",))
+    batch(folder, options)
+    Image.new("RGB", (40, 30), (30, 30, 200)).save(shared / "map.png")
+    again = batch(folder, options)
+    assert [p.name for p in again.written] == ["one.epub"]
+    assert [p.parent.name for p in again.unchanged] == ["two"]
 
 
 def test_cli_batch_reports_progress_and_exit_code(tmp_path):

@@ -190,9 +190,9 @@ def test_eco_asks_for_duplex(seed_editions):
     assert "/ViewerPreferences" not in PdfReader(seed_editions["standard"]).trailer["/Root"]
 
 
-def test_eco_edition_from_write_pdf_is_the_same(seed_rendered, seed_editions, tmp_path):
-    path = pdf.write(seed_rendered, tmp_path / "direct.pdf", pdf.PdfOptions(eco=True))
-    assert path.read_bytes() == seed_editions["eco"].read_bytes()
+def test_eco_edition_from_write_eco_pdf_is_the_same(seed_rendered, seed_editions, tmp_path):
+    write_eco_pdf(seed_rendered, tmp_path / "direct.pdf")
+    assert (tmp_path / "direct.pdf").read_bytes() == seed_editions["eco"].read_bytes()
 
 
 def test_two_columns_keep_every_paragraph(seed_rendered, tmp_path):
@@ -204,9 +204,9 @@ def test_two_columns_keep_every_paragraph(seed_rendered, tmp_path):
 
 
 @pytest.mark.parametrize("options", [{"eco_columns": 3}, {"eco_images": "colour"}])
-def test_unknown_eco_options_are_refused(seed_rendered, options):
+def test_unknown_eco_options_are_refused(options):
     with pytest.raises(InputError):
-        pdf.render(seed_rendered, pdf.PdfOptions(eco=True, **options))
+        pdf.PdfOptions(eco=True, **options)
 
 
 # --- images ---------------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ def test_every_footnote_of_a_long_article_is_on_its_calls_page(size):
     from conftest import CORPUS
 
     rendered = render_article(load_article(CORPUS / "ph-introduction-to-stylometry-with-python.md"))
-    document, _ = pdf.lay_out_notes_on_their_pages(rendered, pdf.PdfOptions(page_size=size), None)
+    document, _ = pdf.lay_out_notes_on_their_pages(rendered, pdf.PdfOptions(page_size=size))
     assert misplaced_notes(document) == frozenset()
     printed = sum(1 for page in document.pages for area in page._page_box.children[1:2]
                   for box in area.descendants() if box.element is not None and box.element.get("class") == "footnote")

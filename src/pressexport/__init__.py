@@ -1,12 +1,12 @@
-"""pressexport: Markdown articles to print-ready PDF and accessible EPUB."""
+"""pressexport: Markdown articles to print-ready PDF and accessible EPUB.
+
+Importing the package has no side effects; the PDF backend is loaded (and fontconfig pointed at the
+shipped fonts) only when a PDF is made.
+"""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .resources import use_shipped_fonts_only  # noqa: E402
-
-use_shipped_fonts_only()  # before WeasyPrint (through Pango) starts fontconfig: it reads the setting once
+from .version import __version__  # noqa: E402
 
 from .build import build, write_eco_pdf, write_epub, write_pdf  # noqa: E402
 from .core import render_article  # noqa: E402

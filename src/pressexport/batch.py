@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 from .atomic import write_atomic
-from .build import BuildOptions, BuildReport, build_one, find_articles
+from .build import BuildOptions, BuildReport, Built, build_one, find_articles
 from .errors import PressexportError
 from .resources import styles_dir
 
@@ -30,9 +30,10 @@ class BatchReport(BuildReport):
 
 def batch(folder: str | Path, options: BuildOptions = BuildOptions(), *, force: bool = False,
           progress: Progress | None = None) -> BatchReport:
-    """Build every article under ``folder``; with a manifest of content, style and option hashes in the
-    output folder, articles whose editions are up to date are skipped (``force`` rebuilds them). The
-    manifest is saved after each article, so a killed run resumes where it stopped."""
+    """Build every article under ``folder``; with a manifest in the output folder recording, for each
+    article, the files its last render read (source, images, cover) with their hashes and the settings,
+    articles whose editions are up to date are skipped (``force`` rebuilds them). The manifest is saved
+    after each article, so a killed run resumes where it stopped."""
     folder = Path(folder)
     root = options.root or folder
     articles = find_articles(folder)
@@ -41,28 +42,26 @@ def batch(folder: str | Path, options: BuildOptions = BuildOptions(), *, force: 
     report = BatchReport()
     for index, path in enumerate(articles, start=1):
         key = relative_key(path, folder)
-        fingerprint = article_fingerprint(path, settings)
-        entry = manifest.get(key, {})
-        if entry.get("fingerprint") == fingerprint and all(Path(p).is_file() for p in entry.get("outputs", [])):
+        if up_to_date(manifest.get(key, {}), settings):
             report.unchanged.append(path)
             status = "unchanged"
         else:
-            written = build_into(report, path, root, options)
-            status = "built" if written is not None else "failed"
-            if written is not None:
-                manifest[key] = {"fingerprint": fingerprint, "outputs": [str(p) for p in written]}
+            built = build_into(report, path, root, options)
+            status = "built" if built is not None else "failed"
+            if built is not None:
+                manifest[key] = manifest_entry(built, settings)
                 save_manifest(options.out_dir, manifest)
         if progress:
             progress(index, len(articles), path, status)
     return report
 
 
-def build_into(report: BatchReport, path: Path, root: Path, options: BuildOptions) -> list[Path] | None:
-    """Build one article into the report: the files written, or None (one line in the report's failures)."""
+def build_into(report: BatchReport, path: Path, root: Path, options: BuildOptions) -> Built | None:
+    """Build one article into the report: what was written and read, or None (one line in the failures)."""
     try:
-        written = build_one(path, root, options, report.eco)
-        report.written += written
-        return written
+        built = build_one(path, root, options, report.eco)
+        report.written += built.written
+        return built
     except PressexportError as exc:
         report.failures.append(exc.one_line())
     except Exception as exc:  # an engine bug must not stop an archive run
@@ -81,15 +80,27 @@ def settings_digest(options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
-def article_fingerprint(path: Path, settings: str) -> str:
-    """The article's source and the article's folder (its images) under these settings."""
-    digest = hashlib.sha256(settings.encode())
-    for file in sorted(p for p in path.parent.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if file.suffix.lower() in {".md", ".markdown", ".mdx"} and file != path:
-            continue
-        digest.update(str(file.relative_to(path.parent)).encode())
-        digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
+def manifest_entry(built: Built, settings: str) -> dict:
+    """What the manifest records of one article: the settings, every file read with its hash, the outputs."""
+    return {"settings": settings, "inputs": {str(item.path.resolve()): item.sha256 for item in built.inputs},
+            "outputs": [str(path) for path in built.written]}
+
+
+def up_to_date(entry: dict, settings: str) -> bool:
+    """Whether the last build used these settings, read files that are all unchanged, and its outputs exist."""
+    inputs = entry.get("inputs")
+    if entry.get("settings") != settings or not isinstance(inputs, dict) or not inputs:
+        return False
+    return (all(file_digest(Path(path)) == digest for path, digest in inputs.items())
+            and all(Path(path).is_file() for path in entry.get("outputs", [])))
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or None when it is gone or unreadable."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def relative_key(path: Path, folder: Path) -> str:

@@ -6,15 +6,18 @@ import logging
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_all_atomic
-from .backends import BACKENDS, ecoprint
+from .backends import ECO, load
 from .options import BuildOptions, EpubOptions, PdfOptions
 from .core import render_article
-from .eco import EcoReport, total
 from .errors import PressexportError
-from .model import RenderedArticle
+from .model import Input, RenderedArticle
 from .source import load_article
+
+if TYPE_CHECKING:
+    from .eco import EcoReport
 
 log = logging.getLogger(__name__)
 
@@ -36,25 +39,26 @@ class BuildReport:
 
     def eco_total(self) -> EcoReport | None:
         """Every eco edition of the build against its standard edition, added up (None without eco editions)."""
+        from .eco import total  # rasterising needs PDFium: loaded only for eco builds
+
         return total(self.eco.values()) if self.eco else None
 
 
 def write_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptions = PdfOptions()) -> Path:
     """Write the PDF edition of a rendered article."""
-    return BACKENDS["pdf"].write(rendered, Path(path), options)
+    return load("pdf").write(rendered, Path(path), options)
 
 
 def write_epub(rendered: RenderedArticle, path: str | Path, options: EpubOptions = EpubOptions()) -> Path:
     """Write the EPUB edition of a rendered article."""
-    return BACKENDS["epub"].write(rendered, Path(path), options)
+    return load("epub").write(rendered, Path(path), options)
 
 
 def write_eco_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptions = PdfOptions(eco=True), *,
                   standard_path: str | Path | None = None) -> EcoReport:
     """Write the eco PDF edition (and the standard one at ``standard_path``, if given); return the figures
     of both, measured on the bytes written."""
-    options = replace(options, eco=True)
-    editions = ecoprint.editions(rendered, options)
+    editions = load(ECO).editions(rendered, replace(options, eco=True))
     files = {Path(standard_path): editions.standard} if standard_path is not None else {}
     write_all_atomic({**files, Path(path): editions.eco})
     return editions.report
@@ -77,7 +81,7 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
         root = options.root or (given if given.is_dir() else None)
         for article_path in find_articles(given):
             try:
-                report.written += build_one(article_path, root, options, report.eco)
+                report.written += build_one(article_path, root, options, report.eco).written
             except PressexportError as exc:
                 report.failures.append(exc.one_line())
             except Exception as exc:  # an engine bug must not stop the other articles
@@ -88,13 +92,21 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
     return report
 
 
+@dataclass(frozen=True)
+class Built:
+    """One article's build: the files written and the files its render read."""
+
+    written: list[Path]
+    inputs: tuple[Input, ...]
+
+
 def build_one(path: Path, root: Path | None, options: BuildOptions,
-              eco_reports: dict[Path, EcoReport] | None = None) -> list[Path]:
+              eco_reports: dict[Path, EcoReport] | None = None) -> Built:
     """Load and render one article in each requested format, then write the files: every edition is
     rendered and staged before any is renamed into place, so a failure leaves no half set of files."""
     article = load_article(path, root=root)
     rendered = render_article(article, allow_remote=options.allow_remote)
-    return write_all_atomic(render_outputs(rendered, options, eco_reports))
+    return Built(write_all_atomic(render_outputs(rendered, options, eco_reports)), rendered.inputs)
 
 
 def render_outputs(rendered: RenderedArticle, options: BuildOptions,
@@ -106,11 +118,11 @@ def render_outputs(rendered: RenderedArticle, options: BuildOptions,
     for name in options.formats:
         target = options.out_dir / f"{slug}.{name}"
         if name == "pdf" and options.pdf.eco:
-            editions = ecoprint.editions(rendered, replace(options.pdf, eco=True))
+            editions = load(ECO).editions(rendered, options.pdf)
             eco_target = options.out_dir / f"{slug}.eco.pdf"
             outputs[target], outputs[eco_target] = editions.standard, editions.eco
             if eco_reports is not None:
                 eco_reports[eco_target] = editions.report
             continue
-        outputs[target] = BACKENDS[name].render(rendered, options.pdf if name == "pdf" else options.epub)
+        outputs[target] = load(name).render(rendered, options.pdf if name == "pdf" else options.epub)
     return outputs

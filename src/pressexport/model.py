@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
+
+from .xhtml import serialise_children
 
 
 @dataclass(frozen=True)
@@ -98,21 +102,62 @@ class Asset:
     alt: str = ""
 
 
+class Heading(NamedTuple):
+    """A heading of the text, for navigation: its level (2–6), id and plain text."""
+
+    level: int
+    id: str
+    text: str
+
+
+class Input(NamedTuple):
+    """A file a render read, with the SHA-256 of its bytes: what decides whether an edition is stale."""
+
+    path: Path
+    sha256: str
+
+
 @dataclass(frozen=True)
 class Note:
-    """A footnote: its number and its XHTML content (without the back link)."""
+    """A footnote: its number, its content (a ``<div>`` holding it, without the back link), the ids of its calls."""
 
     number: int
-    html: str
+    body: Any = field(repr=False, compare=False)  # lxml element; read-only: copy it before changing it
+    call_ids: tuple[str, ...] = ()  # "noteref-N", then "noteref-N-2", … in text order
+
+    @property
+    def html(self) -> str:
+        """The note's content as XHTML."""
+        return serialise_children(self.body)
 
 
 @dataclass(frozen=True)
 class RenderedArticle:
-    """The article as sanitised XHTML, ready for any backend."""
+    """The article as one typed, read-only document that every backend writes from (no backend re-parses it).
+
+    ``body`` is the sanitised text as an lxml tree under a ``<div>``; footnote calls in it are
+    ``<a class="noteref" href="#note-N" id="noteref-N[-k]">`` and ``note_calls`` maps each call's id to N.
+    Backends change only copies (``body_copy``).
+    """
 
     article: Article
-    body_html: str  # XHTML fragment; footnote calls are <a class="noteref" href="#note-N">
+    body: Any = field(repr=False, compare=False)  # lxml element (a <div> wrapper)
     notes: tuple[Note, ...] = ()
     assets: tuple[Asset, ...] = ()
-    headings: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) for navigation
+    headings: tuple[Heading, ...] = ()
     cover: Asset | None = None  # the article's cover photo, normalised; None without a usable one
+    inputs: tuple[Input, ...] = ()  # the source, each image and the cover, as read
+
+    @property
+    def body_html(self) -> str:
+        """The body as an XHTML fragment."""
+        return serialise_children(self.body)
+
+    @property
+    def note_calls(self) -> dict[str, int]:
+        """Each footnote call's id → the note's number."""
+        return {call: note.number for note in self.notes for call in note.call_ids}
+
+    def body_copy(self):
+        """A copy of the body tree for a backend to change."""
+        return copy.deepcopy(self.body)

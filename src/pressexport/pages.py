@@ -119,11 +119,13 @@ def licence_sentence(licence: Licence | None) -> str:
     return f'Licensed under <a href="{escape(licence.url)}">{escape(licence.short)}</a>.'
 
 
-def credits_page(article: Article, *, cover_shown: str, heading_level: int = 2) -> str:
-    """The credits and licence page: licence, first publication, note, cover credit, provenance."""
+def credits_page(article: Article, *, cover_shown: str, heading_level: int = 2, epub_type: str = "") -> str:
+    """The credits and licence page: licence, first publication, note, cover credit, provenance
+    (``epub_type`` marks its section for EPUB reading systems, e.g. "copyright-page")."""
     licence = article.licence
     h = f"h{heading_level}"
-    parts = [f'<section class="credits" id="credits"><{h} class="credits-title">Credits and licence</{h}>']
+    marked = f' epub:type="{escape(epub_type)}"' if epub_type else ""
+    parts = [f'<section class="credits" id="credits"{marked}><{h} class="credits-title">Credits and licence</{h}>']
     if licence is not None:
         parts.append(licence_paragraph(licence, f"“{article.title}”"))
     if byline(article):

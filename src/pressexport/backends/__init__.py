@@ -1,7 +1,20 @@
-"""Output backends, one module each, listed in one registry."""
+"""Output backends, one module each, listed in one registry and imported only when a build needs them."""
 
 from __future__ import annotations
 
-from . import epub, pdf
+import importlib
+from types import ModuleType
 
-BACKENDS = {"pdf": pdf, "epub": epub}
+from ..resources import use_shipped_fonts_only
+
+# format → the module that writes it; each has render(rendered, options) -> bytes and write(rendered, path, options)
+BACKENDS = {"pdf": "pressexport.backends.pdf", "epub": "pressexport.backends.epub"}
+ECO = "pressexport.backends.ecoprint"  # the eco edition: a layer over the PDF backend
+
+
+def load(name: str) -> ModuleType:
+    """The backend for a format (or ``ECO``), imported on first use; the PDF engine's fonts are set up first."""
+    module = BACKENDS.get(name, name)
+    if module != BACKENDS["epub"]:
+        use_shipped_fonts_only()  # before WeasyPrint starts fontconfig, which reads its settings once
+    return importlib.import_module(module)

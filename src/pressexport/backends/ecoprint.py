@@ -1,6 +1,6 @@
 """The eco edition of the PDF: same words, less paper and toner.
 
-The eco edition is the standard document with ``styles/eco.css`` layered after ``print.css`` (plus a small
+The eco edition is the standard document with ``styles/css`` layered after ``print.css`` (plus a small
 generated sheet for the column count and the first page's note), without the cover photo, with its
 images greyscale and reduced (or dropped, their captions kept) and missing-image placeholders printed as
 one line of text.
@@ -16,25 +16,19 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, replace
-from html import escape
 
-import pydyf
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from lxml import etree, html as lxml_html
+from lxml import etree
 from PIL import Image
 
-from ..core import drop_keep_tail
-from .. import eco
-from ..errors import InputError
+from ..eco import EcoReport, compare, measure
+from ..core.tree import drop_keep_tail
 from ..model import Asset, RenderedArticle
-from ..resources import styles_dir
+from ..options import EcoImages, PdfOptions
+from . import pdf
 
 log = logging.getLogger(__name__)
 
-COLUMNS = (1, 2)
-IMAGE_MODES = ("grey", "none")  # greyscale and reduced, or dropped (captions and credits kept)
-IMAGE_MAX_SIDE = 640  # pixels: eco.css prints images at most about 60 mm wide
+IMAGE_MAX_SIDE = 640  # pixels: css prints images at most about 60 mm wide
 IMAGE_INK = 0.75  # images are lightened: a pixel keeps this share of its ink
 MAX_PASSES = 4  # eco renders before the note is taken as it is
 
@@ -45,30 +39,20 @@ class EcoEditions:
 
     standard: bytes
     eco: bytes
-    report: eco.EcoReport
+    report: EcoReport
 
 
-def check_options(options) -> None:
-    """Refuse a column count or image mode the eco edition does not know."""
-    if options.eco_columns not in COLUMNS:
-        raise InputError(f"unknown eco column count '{options.eco_columns}'", hint="use 1 or 2")
-    if options.eco_images not in IMAGE_MODES:
-        raise InputError(f"unknown eco image mode '{options.eco_images}'", hint=f"use one of {', '.join(IMAGE_MODES)}")
-
-
-def editions(rendered: RenderedArticle, options, standard: bytes | None = None) -> EcoEditions:
+def editions(rendered: RenderedArticle, options: PdfOptions, standard: bytes | None = None) -> EcoEditions:
     """The standard edition (rendered unless given) and the eco edition, whose first page states the
-    saving, with the report measured on the final bytes of both."""
-    from . import pdf  # the backend calls this module back
-
-    plain = replace(options, eco=False)
+    saving, with the report measured on the final bytes of both: the one entry point of the eco edition."""
     if standard is None:
-        standard = pdf.render(rendered, plain)
-    standard_figures = eco.measure(standard)
-    note_report = eco.compare(standard_figures, standard_figures)  # placeholder figures for the first pass
+        standard = pdf.render(rendered, options)
+    standard_figures = measure(standard)
+    printed = prepare(rendered, options)
+    note_report = compare(standard_figures, standard_figures)  # placeholder figures for the first pass
     for attempt in range(1, MAX_PASSES + 1):
-        eco_pdf = pdf.render(rendered, options, eco_note=note(note_report))
-        report = eco.compare(standard_figures, eco.measure(eco_pdf))
+        eco_pdf = pdf.typeset(printed, options, layer(options, note(note_report)))
+        report = compare(standard_figures, measure(eco_pdf))
         if report.savings() == note_report.savings():
             break
         if attempt == MAX_PASSES:
@@ -78,21 +62,18 @@ def editions(rendered: RenderedArticle, options, standard: bytes | None = None) 
     return EcoEditions(standard=standard, eco=eco_pdf, report=report)
 
 
-def note(report: eco.EcoReport) -> str:
+def note(report: EcoReport) -> str:
     """The eco edition's note: 'Eco edition: 1 page instead of 3 (−67%), ... than the standard edition.'"""
     return f"Eco edition: {report.savings()}, compared with the standard edition."
 
 
-def stylesheets(fetcher, options, eco_note: str | None, font_config: FontConfiguration) -> list[weasyprint.CSS]:
-    """For the eco edition: eco.css, the column count and the first page's note (fonts.css, loaded by the
-    PDF backend with the same font configuration, declares the light faces). Nothing for the standard one."""
-    if not options.eco:
-        return []
-    generated = [f'@page :first {{ @top-center {{ content: "{css_string(eco_note or "Eco edition.")}"; }} }}']
+def layer(options: PdfOptions, eco_note: str) -> pdf.Layer:
+    """The eco edition over the PDF backend: css, the column count and the first page's note
+    (fonts.css declares the light faces), no cover photo, duplex."""
+    generated = [f'@page :first {{ @top-center {{ content: "{css_string(eco_note)}"; }} }}']
     if options.eco_columns > 1:
         generated.append(f"main.article-body {{ columns: {options.eco_columns}; column-gap: 6mm; }}")
-    return [weasyprint.CSS(filename=styles_dir() / "eco.css", url_fetcher=fetcher, font_config=font_config),
-            weasyprint.CSS(string="\n".join(generated), font_config=font_config)]
+    return pdf.Layer(stylesheets=("eco.css",), css="\n".join(generated), show_cover=False, duplex=True)
 
 
 def css_string(text: str) -> str:
@@ -100,37 +81,22 @@ def css_string(text: str) -> str:
     return "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text)
 
 
-def duplex(finisher):
-    """A WeasyPrint finisher that asks print dialogs for duplex (long edge), after ``finisher`` if any."""
-
-    def finish(document, pdf) -> None:
-        if finisher is not None:
-            finisher(document, pdf)
-        preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
-        preferences["Duplex"] = "/DuplexFlipLongEdge"
-        pdf.catalog["ViewerPreferences"] = preferences
-
-    return finish
-
-
-def prepare(rendered: RenderedArticle, options) -> RenderedArticle:
+def prepare(rendered: RenderedArticle, options: PdfOptions) -> RenderedArticle:
     """The article as the eco edition prints it: images greyscale and reduced, or dropped (captions kept);
     missing-image placeholders as one line of text."""
-    wrapper = lxml_html.fragment_fromstring(rendered.body_html or "<p></p>", create_parent="div")
+    wrapper = rendered.body_copy()
     assets = {asset.name: asset for asset in rendered.assets}
     kept: dict[str, Asset] = {}
     for img in wrapper.xpath(".//img"):
         name = img.get("src", "")
         asset = assets.get(name)
         missing = "missing-image" in (img.get("class") or "").split() or asset is None
-        if missing or options.eco_images == "none":
+        if missing or options.eco_images is EcoImages.none:
             drop_image(img, missing)
         elif name not in kept:
             kept[name] = grey_asset(asset)
-    body = escape(wrapper.text or "") + "".join(
-        etree.tostring(child, encoding="unicode", method="xml") for child in wrapper)
     others = tuple(a for a in rendered.assets if not a.media_type.startswith("image/"))
-    return replace(rendered, body_html=body, assets=(*kept.values(), *others))
+    return replace(rendered, body=wrapper, assets=(*kept.values(), *others))
 
 
 def drop_image(img: etree._Element, missing: bool) -> None:

@@ -1,33 +1,31 @@
-"""PDF backend: the rendered article laid out by WeasyPrint with base.css + print.css."""
+"""PDF backend: the rendered article laid out by WeasyPrint with base.css + print.css.
+
+Other print editions (the eco edition) are layers over this backend: they pass a ``Layer`` to ``typeset``.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+import pydyf
 import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 
-from .. import __version__, pages
+from ..version import __version__
+from ..pages import credits_page, print_note, publication_of, title_block
 from ..atomic import write_atomic
-from ..errors import InputError
-from . import ecoprint
 from ..fetcher import SandboxFetcher
-from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
 from ..model import Asset, RenderedArticle
-from ..options import PdfOptions
-from ..stamp import edition_time
+from ..options import PdfOptions, PdfVariant
 from ..resources import styles_dir
+from ..stamp import edition_time
+from .pdf_engine import engine, engine_warnings_as_ours, font_time
+from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5"}
-VARIANTS = ("pdf/ua-1", "pdf/a-3b")  # accessible (tagged) and archival (with the source attached)
 STYLESHEETS = ("fonts.css", "base.css", "print.css")
 NOTE_PASSES = 3  # layouts spent moving misplaced footnotes to the endnotes
 XMP_RIGHTS = """<rdf:Description rdf:about="" xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"
@@ -40,83 +38,116 @@ XMP_RIGHTS = """<rdf:Description rdf:about="" xmlns:xmpRights="http://ns.adobe.c
 </rdf:Description>"""
 
 
+@dataclass(frozen=True)
+class Layer:
+    """What an edition built on this backend adds to the standard one."""
+
+    stylesheets: tuple[str, ...] = ()  # files of the styles folder, after print.css
+    css: str = ""  # generated rules, last
+    show_cover: bool = True
+    duplex: bool = False  # ask print dialogs for duplex (long edge)
+
+
+STANDARD = Layer()
+
+
 def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOptions()) -> Path:
-    """Render the PDF edition and write it atomically to ``path``."""
+    """Render the standard PDF edition and write it atomically to ``path``."""
     return write_atomic(path, render(rendered, options))
 
 
-def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions(), *, eco_note: str | None = None) -> bytes:
-    """The PDF edition as bytes. The eco edition's first page states what it saved, so without ``eco_note``
-    it is made by ``ecoprint.editions`` (standard edition first, then eco with the measured note)."""
-    check_options(options)
-    if options.eco and eco_note is None:
-        return ecoprint.editions(rendered, options).eco
-    if options.eco:
-        rendered = ecoprint.prepare(rendered, options)
+def render(rendered: RenderedArticle, options: PdfOptions = PdfOptions()) -> bytes:
+    """The standard PDF edition as bytes (the eco edition is ``ecoprint.editions``)."""
+    return typeset(rendered, options, STANDARD)
+
+
+def typeset(rendered: RenderedArticle, options: PdfOptions, layer: Layer) -> bytes:
+    """Lay the article out with the layer's additions and write the PDF."""
     article = rendered.article
-    with engine_warnings_as_ours(str(article.path)), fixed_font_timestamps(edition_time(article)):
-        document, settings = lay_out_notes_on_their_pages(rendered, options, eco_note)
-        finisher = None if options.variant else include_xmp
-        return document.write_pdf(finisher=ecoprint.duplex(finisher) if options.eco else finisher, **settings)
+    with engine_warnings_as_ours(str(article.path)), font_time(edition_time(article)):
+        document, settings = lay_out_notes_on_their_pages(rendered, options, layer)
+        return document.write_pdf(finisher=finisher(options, layer), **settings)
 
 
-def lay_out_notes_on_their_pages(rendered: RenderedArticle, options: PdfOptions, eco_note: str | None):
+def finisher(options: PdfOptions, layer: Layer):
+    """The finishing step: XMP for plain PDFs (variants write their own), duplex for layers that ask."""
+    def finish(document, pdf) -> None:
+        if options.variant is None:
+            include_xmp(document, pdf)
+        if layer.duplex:
+            ask_for_duplex(pdf)
+
+    return finish if options.variant is None or layer.duplex else None
+
+
+def ask_for_duplex(pdf) -> None:
+    """Viewer preferences that make print dialogs default to duplex, long edge."""
+    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+    preferences["Duplex"] = "/DuplexFlipLongEdge"
+    pdf.catalog["ViewerPreferences"] = preferences
+
+
+def lay_out_notes_on_their_pages(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STANDARD):
     """Lay out, then check every footnote sits on its call's page; the few that WeasyPrint moves (its known
     footnote bugs) become endnotes, with a warning, and the document is laid out again."""
     too_big = notes_too_big_for_the_foot(rendered.notes, options.page_size)
     endnotes = too_big
-    document, settings = lay_out(rendered, options, eco_note, endnotes)
+    document, settings = lay_out(rendered, options, layer, endnotes)
     for _ in range(NOTE_PASSES):
         misplaced = misplaced_notes(document) - endnotes
         if not misplaced:
             break
         endnotes |= misplaced
-        document, settings = lay_out(rendered, options, eco_note, endnotes)
-    for numbers, reason in ((too_big, "too long or complex for the foot of a page"),
-                            (endnotes - too_big, "they could not be kept on the page of their call")):
-        if numbers:
-            log.warning("%s: note(s) %s printed as endnotes: %s", rendered.article.path,
-                        ", ".join(map(str, sorted(numbers))), reason)
+        document, settings = lay_out(rendered, options, layer, endnotes)
+    warn_about_endnotes(rendered, too_big, endnotes - too_big)
     return document, settings
 
 
-def lay_out(rendered: RenderedArticle, options: PdfOptions, eco_note: str | None = None,
+def warn_about_endnotes(rendered: RenderedArticle, too_big: frozenset[int], moved: frozenset[int]) -> None:
+    """One warning per reason a footnote became an endnote."""
+    for numbers, reason in ((too_big, "too long or complex for the foot of a page"),
+                            (moved, "they could not be kept on the page of their call")):
+        if numbers:
+            log.warning("%s: note(s) %s printed as endnotes: %s", rendered.article.path,
+                        ", ".join(map(str, sorted(numbers))), reason)
+
+
+def lay_out(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STANDARD,
             endnotes: frozenset[int] = frozenset()):
     """The laid-out WeasyPrint document and the settings to write it with (pages can be inspected)."""
     article = rendered.article
-    cover = None if options.eco else rendered.cover
-    assets = {asset.name: asset for asset in (*rendered.assets, *([cover] if cover else []))}
-    fetcher = SandboxFetcher(allowed=[article.root, styles_dir()], assets=assets, asset_base=article.root,
-                             document=str(article.path))
+    cover = rendered.cover if layer.show_cover else None
+    shared = engine(styles_dir())
     html = weasyprint.HTML(string=document_html(rendered, cover, endnotes),
-                           base_url=article.root.as_uri() + "/", url_fetcher=fetcher)
-    font_config = FontConfiguration()  # without one, WeasyPrint ignores the @font-face rules of fonts.css
+                           base_url=article.root.as_uri() + "/", url_fetcher=document_fetcher(rendered, cover))
     settings = {
-        "stylesheets": stylesheets(fetcher, options, font_config)
-        + ecoprint.stylesheets(fetcher, options, eco_note, font_config),
+        "stylesheets": stylesheets(options, layer),
         "custom_metadata": True,
         "pdf_identifier": article.source_hash[:32].encode() or None,
         "pdf_variant": options.variant.value if options.variant else None,
         "pdf_tags": options.variant is not None,
-        "attachments": [source_attachment(article)] if options.variant == "pdf/a-3b" else None,
+        "attachments": [source_attachment(article)] if options.variant is PdfVariant.a3b else None,
     }
-    document = html.render(font_config=font_config, **settings)
+    document = html.render(font_config=shared.font_config, **settings)
     add_rights_to_xmp(document.metadata, article)
     return document, settings
 
 
-def check_options(options: PdfOptions) -> None:
-    """Refuse a page size or variant the backend does not know."""
-    ecoprint.check_options(options)
+def document_fetcher(rendered: RenderedArticle, cover: Asset | None) -> SandboxFetcher:
+    """The fetcher for one document: its assets in memory, files under the content root and the styles."""
+    article = rendered.article
+    assets = {asset.name: asset for asset in (*rendered.assets, *([cover] if cover else []))}
+    return SandboxFetcher(allowed=[article.root, styles_dir()], assets=assets, asset_base=article.root,
+                          document=str(article.path))
 
 
-def stylesheets(fetcher: SandboxFetcher, options: PdfOptions, font_config: FontConfiguration) -> list[weasyprint.CSS]:
-    """fonts.css, base.css and print.css from the styles folder, then the page size."""
-    folder = styles_dir()
-    sheets = [weasyprint.CSS(filename=folder / name, url_fetcher=fetcher, font_config=font_config)
-              for name in STYLESHEETS]
-    sheets.append(weasyprint.CSS(string=f"@page {{ size: {options.page_size.css}; }}"))
-    return sheets
+def stylesheets(options: PdfOptions, layer: Layer) -> list[weasyprint.CSS]:
+    """fonts.css, base.css and print.css (parsed once per process), the page size, then the layer's sheets."""
+    shared = engine(styles_dir())
+    sheets = [shared.stylesheet(name) for name in STYLESHEETS]
+    sheets.append(shared.css(f"@page {{ size: {options.page_size.css}; }}"))
+    sheets += [shared.stylesheet(name) for name in layer.stylesheets]
+    return sheets + ([shared.css(layer.css)] if layer.css else [])
 
 
 def include_xmp(document, pdf) -> None:
@@ -164,17 +195,17 @@ def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: froz
         head_metadata(rendered),
         "</head><body>",
         running_head(article),
-        pages.title_block(article, cover.name if cover else None),
-        f'<main class="article-body">{print_body(rendered.body_html, rendered.notes, endnotes)}</main>',
-        pages.credits_page(article, cover_shown="photo" if cover else "none"),
-        pages.print_note(article),
+        title_block(article, cover.name if cover else None),
+        f'<main class="article-body">{print_body(rendered, endnotes)}</main>',
+        credits_page(article, cover_shown="photo" if cover else "none"),
+        print_note(article),
         "</body></html>",
     ])
 
 
 def running_head(article) -> str:
     """An empty marker carrying 'Publication / Title' for the running head (CSS string-set)."""
-    text = " / ".join(filter(None, [pages.publication_of(article), article.title]))
+    text = " / ".join(filter(None, [publication_of(article), article.title]))
     return f'<div class="running-head" data-running-head="{escape(text)}"></div>'
 
 
@@ -192,61 +223,3 @@ def head_metadata(rendered: RenderedArticle) -> str:
     meta.append(("source-sha256", article.source_hash))
     tags = [f'<meta name="{escape(name)}" content="{escape(value)}"/>' for name, value in meta if value]
     return f"<title>{escape(article.title)}</title>" + "".join(tags)
-
-
-@contextmanager
-def fixed_font_timestamps(when):
-    """fontTools stamps subset fonts with the clock unless SOURCE_DATE_EPOCH is set: set it for the render."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-@contextmanager
-def engine_warnings_as_ours(document: str):
-    """Re-log WeasyPrint's warnings and errors (skipped images, missing glyphs) as our own warnings:
-    each distinct message once, and all missing glyphs in one line."""
-    handler = _Relay(document)
-    engine_log = logging.getLogger("weasyprint")
-    engine_log.addHandler(handler)
-    previous = engine_log.propagate
-    engine_log.propagate = False
-    try:
-        yield
-    finally:
-        engine_log.removeHandler(handler)
-        engine_log.propagate = previous
-        handler.report_missing_glyphs()
-
-
-class _Relay(logging.Handler):
-    MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.*)" \(U\+[0-9A-F]+\)', re.DOTALL)
-
-    def __init__(self, document: str):
-        super().__init__(level=logging.WARNING)
-        self.document = document
-        self.seen: set[str] = set()
-        self.missing: dict[str, None] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        glyph = self.MISSING_GLYPH.search(message)
-        if glyph:
-            self.missing.update(dict.fromkeys(glyph.group(1)))
-        elif message not in self.seen:
-            self.seen.add(message)
-            log.warning("%s: PDF engine: %s", self.document, message)
-
-    def report_missing_glyphs(self) -> None:
-        """One line for every character the shipped fonts cannot draw."""
-        if self.missing:
-            shown = " ".join(f"{c} (U+{ord(c):04X})" for c in list(self.missing)[:20])
-            more = f" and {len(self.missing) - 20} more" if len(self.missing) > 20 else ""
-            log.warning("%s: the shipped fonts have no glyph for %s%s; they print as boxes",
-                        self.document, shown, more)

@@ -3,15 +3,16 @@ shown, wide tables set smaller."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
-from html import escape
 
-from lxml import etree, html as lxml_html
+from lxml import etree
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
-from ..core import break_long_words
-from ..model import Note
+from ..core.tree import break_long_words
+from ..model import Note, RenderedArticle
+from ..xhtml import serialise_html
 
 log = logging.getLogger(__name__)
 
@@ -21,25 +22,24 @@ LONG_WORD = re.compile(r"[^\s\u200b]{25,}")  # in table cells, where columns are
 BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquote | .//figure | .//img"
 
 
-def print_body(body_html: str, notes: tuple[Note, ...], endnotes: frozenset[int] = frozenset()) -> str:
+def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset()) -> str:
     """The body for print: notes placed at their first call (``endnotes`` after the text instead), web
     addresses marked for printing, wide tables set smaller."""
-    wrapper = lxml_html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    wrapper = rendered.body_copy()
     mark_printed_urls(wrapper)
     mark_wide_tables(wrapper)
-    by_number = {note.number: note for note in notes}
+    by_number = {note.number: note for note in rendered.notes}
+    numbers = rendered.note_calls
     seen: set[int] = set()
     for call in wrapper.xpath('.//a[@class="noteref"]'):
-        number = int(call.get("href").rsplit("-", 1)[-1])
+        number = numbers[call.get("id")]
         replacement = (note_reference(number, "again") if number in seen
                        else note_reference(number, "endnote") if number in endnotes
                        else footnote_span(by_number[number]))
         seen.add(number)
         replacement.tail = call.tail
         call.getparent().replace(call, replacement)
-    body = escape(wrapper.text or "") + "".join(
-        etree.tostring(child, encoding="unicode", method="html") for child in wrapper)
-    return body + endnotes_section([by_number[n] for n in sorted(endnotes) if n in by_number])
+    return serialise_html(wrapper) + endnotes_section([by_number[n] for n in sorted(endnotes) if n in by_number])
 
 
 def notes_too_big_for_the_foot(notes: tuple[Note, ...], page_size: str) -> frozenset[int]:
@@ -63,9 +63,8 @@ def misplaced_notes(document) -> frozenset[int]:
 
 def fits_at_page_foot(note: Note, page_size: str) -> bool:
     """A note can float to the page foot when it is short and holds only paragraphs and inline text."""
-    holder = lxml_html.fragment_fromstring(note.html or " ", create_parent="div")
-    short = len(holder.text_content()) <= HALF_PAGE_CHARACTERS.get(page_size, 1100)
-    return short and not holder.xpath(BLOCKS_FOOTNOTES_CANNOT_HOLD)
+    short = len(note.body.text_content()) <= HALF_PAGE_CHARACTERS.get(page_size, 1100)
+    return short and not note.body.xpath(BLOCKS_FOOTNOTES_CANNOT_HOLD)
 
 
 def note_reference(number: int, kind: str) -> etree._Element:
@@ -81,7 +80,8 @@ def note_reference(number: int, kind: str) -> etree._Element:
 
 def footnote_span(note: Note) -> etree._Element:
     """A ``<span class="footnote">`` for ``float: footnote``, numbered like the note, paragraphs as block spans."""
-    holder = lxml_html.fragment_fromstring(note.html or " ", create_parent="span")
+    holder = copy.deepcopy(note.body)
+    holder.tag = "span"
     holder.set("class", "footnote")
     holder.set("data-n", str(note.number))
     mark_printed_urls(holder)

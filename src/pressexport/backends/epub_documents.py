@@ -1,0 +1,120 @@
+"""The XHTML documents of the EPUB edition: cover, title page, the text, credits, the fonts' licence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from lxml import etree
+
+from ..pages import credits_page, title_block
+from ..model import Asset, Article
+from ..resources import styles_dir
+from .epub_sections import EPUB_TYPE, Section, add_notes_section, mark_note_calls
+
+STYLESHEETS = ("base.css", "epub.css")
+XHTML = "http://www.w3.org/1999/xhtml"
+PROLOG = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+XHTML_HEAD = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+              'lang="{lang}" xml:lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n<title>{title}</title>\n{links}'
+              '</head>\n<body{body_type}>\n')
+XHTML_TAIL = "\n</body>\n</html>\n"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML document of the book."""
+
+    file_name: str
+    title: str
+    content: str  # full XHTML document
+    landmark: str = ""  # epub:type for the landmarks nav (cover, titlepage, bodymatter, copyright-page)
+
+
+def xhtml(article: Article, title: str, body: str, body_type: str = "") -> str:
+    """A complete, well-formed XHTML document linking the book's stylesheets, from our own markup."""
+    document = PROLOG + head(article, title, body_type) + body + XHTML_TAIL
+    etree.fromstring(document.encode())  # raises if anything upstream produced malformed XHTML
+    return document
+
+
+def head(article: Article, title: str, body_type: str) -> str:
+    """The document up to the opening of <body>."""
+    links = "".join(f'<link rel="stylesheet" type="text/css" href="styles/{name}"/>\n' for name in STYLESHEETS)
+    return XHTML_HEAD.format(lang=escape(article.lang), title=escape(title), links=links,
+                             body_type=f' epub:type="{body_type}"' if body_type else "")
+
+
+def tree_document(article: Article, title: str, content: etree._Element, body_type: str = "") -> etree._Element:
+    """An empty XHTML document (the book's head) whose <body> holds ``content``; returns the root."""
+    root = etree.fromstring((head(article, title, body_type) + XHTML_TAIL).encode())
+    body = root.find(f"{{{XHTML}}}body")
+    body.text, content.tail = "\n", "\n"
+    body.append(content)
+    return root
+
+
+def serialise_document(root: etree._Element) -> str:
+    """A document tree as the book stores it: the prolog, then every element in the XHTML namespace."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and not element.tag.startswith("{"):
+            element.tag = f"{{{XHTML}}}{element.tag}"
+    return PROLOG + etree.tostring(root, encoding="unicode") + "\n"
+
+
+def cover_document(article: Article, cover: Asset) -> Document:
+    """The cover page that reading apps show first."""
+    body = (f'<section class="cover-page" epub:type="cover"><img src="{cover.name}" '
+            f'alt="{escape(cover.alt)}"/></section>')
+    return Document("cover.xhtml", "Cover", xhtml(article, "Cover", body), landmark="cover")
+
+
+def title_document(article: Article) -> Document:
+    """The title page: publication, title, byline, first publication."""
+    body = f'<section class="title-page" epub:type="titlepage">{title_block(article)}</section>'
+    return Document("title.xhtml", "Title page", xhtml(article, article.title, body), landmark="titlepage")
+
+
+def article_documents(article: Article, sections: list[Section], where: dict[str, str]) -> list[Document]:
+    """The article's text: one file, or one per section for long articles; the first opens with the title."""
+    documents = []
+    for index, section in enumerate(sections):
+        title = article.title if index == 0 else f"{article.title} ({index + 1})"
+        root = tree_document(article, title, etree.Element("section", {"class": "article-body"}), "bodymatter")
+        fill_article_section(root[-1][-1], article, section, where, heading=index == 0)
+        documents.append(Document(section.file_name, title, serialise_document(root),
+                                  landmark="bodymatter" if index == 0 else ""))
+    return documents
+
+
+def fill_article_section(holder: etree._Element, article: Article, section: Section, where: dict[str, str], *,
+                         heading: bool) -> None:
+    """The chapter: the title (in the first file), the text's blocks, then the notes called in this file."""
+    holder.set(EPUB_TYPE, "chapter")
+    if heading:
+        title = etree.SubElement(holder, "h1", {"class": "article-title"})
+        title.text, title.tail = article.title, section.text or None
+    else:
+        holder.text = section.text or None
+    holder.extend(section.blocks)
+    for block in section.blocks:
+        mark_note_calls(block)
+    add_notes_section(holder, section.notes, where)
+
+
+def credits_document(article: Article, *, cover_shown: str) -> Document:
+    """The credits and licence page, marked as the copyright page."""
+    body = credits_page(article, cover_shown=cover_shown, heading_level=1, epub_type="copyright-page")
+    return Document("credits.xhtml", "Credits and licence", xhtml(article, "Credits and licence", body),
+                    landmark="copyright-page")
+
+
+def fonts_licence_document(article: Article) -> Document:
+    """The OFL licence of the embedded fonts, as a page of the book."""
+    licence = (styles_dir() / "fonts" / "OFL.txt").read_text(encoding="utf-8")
+    body = (f'<section class="fonts-licence" epub:type="appendix"><h1>Font licence</h1>'
+            f"<p>This book embeds Noto fonts, unmodified, under the SIL Open Font License 1.1:</p>"
+            f'<pre xml:lang="en" lang="en">{escape(licence)}</pre></section>')
+    return Document("fonts-licence.xhtml", "Font licence", xhtml(article, "Font licence", body))
+
+

@@ -1,0 +1,64 @@
+"""The furniture around the text: related-reading boxes and the publication's end mark."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree
+
+from ..model import Article
+from .links import normalise_url
+
+log = logging.getLogger(__name__)
+
+RELATED_MARKER = re.compile(r"^\[\[related(?:\s+([\w-]+))?\]\]$")
+
+
+def place_related(tree: etree._Element, article: Article) -> None:
+    """Replace ``[[related key]]`` paragraphs with related-reading boxes; append the rest."""
+    remaining = list(article.related)
+    for paragraph in tree.xpath(".//p"):
+        match = RELATED_MARKER.match((paragraph.text_content() or "").strip())
+        if not match:
+            continue
+        item = next((r for r in remaining if r.key == match.group(1)), None) if match.group(1) else \
+            (remaining[0] if remaining else None)
+        if item is None:
+            log.warning("%s: no related item '%s' in front matter; marker removed", article.path, match.group(1))
+            paragraph.getparent().remove(paragraph)
+            continue
+        remaining.remove(item)
+        paragraph.getparent().replace(paragraph, related_box(item))
+    for item in remaining:
+        tree.append(related_box(item))
+
+
+def related_box(item) -> etree._Element:
+    """An <aside class="related"> naming the source and linking the title when a URL is known."""
+    aside = etree.Element("aside", {"class": "related"})
+    label = etree.SubElement(aside, "p", {"class": "related-label"})
+    label.text = "Related reading"
+    line = etree.SubElement(aside, "p", {"class": "related-title"})
+    url = normalise_url(item.url, schemes={"http", "https"}) if item.url else None
+    if url:
+        link = etree.SubElement(line, "a", {"href": url})
+        link.text = item.title
+    else:
+        line.text = item.title
+    if item.source:
+        source = etree.SubElement(aside, "p", {"class": "related-source"})
+        source.text = item.source
+    return aside
+
+
+def add_end_mark(tree: etree._Element, mark: str) -> None:
+    """Append the publication's end mark to the last block of running text (not an aside or figure)."""
+    if not mark:
+        return
+    blocks = tree.xpath(".//*[self::p or self::li or self::dd or self::td][normalize-space()]"
+                        "[not(ancestor-or-self::aside)][not(ancestor-or-self::figure)]")
+    if not blocks:
+        return
+    span = etree.SubElement(blocks[-1], "span", {"class": "end-mark"})
+    span.text = mark

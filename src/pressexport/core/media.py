@@ -1,0 +1,129 @@
+"""Images: loaded from inside the content root (or fetched when allowed), normalised, else placeholders."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from ..images import extension, load_image, placeholder_image
+from ..remote import fetch
+from ..errors import InputError
+from ..model import Article, Asset, Input
+from ..paths import inside_root
+
+log = logging.getLogger(__name__)
+
+def collect_images(roots: list[etree._Element], article: Article,
+                   allow_remote: bool = False) -> tuple[list[Asset], list[Input]]:
+    """Load every image the body and notes use from inside the root; a missing one becomes a visible placeholder.
+
+    Returns the assets and the files read. Unavailable images are reported in one warning per article.
+    """
+    assets: dict[str, Asset] = {}
+    inputs: dict[Path, Input] = {}
+    problems: list[str] = []
+    for img in (img for root in roots for img in root.xpath(".//img")):
+        src = (img.get("src") or "").strip()
+        alt = img.get("alt") or ""
+        if not alt.strip():
+            log.warning("%s: image '%s' has no alt text; describe it for readers who cannot see it",
+                        article.path, src)
+        asset, problem = image_asset(src, alt, article, allow_remote)
+        local = local_image(src, article)
+        if local is not None and local not in inputs and local.is_file():
+            inputs[local] = input_record(local)
+        if problem:
+            problems.append(f"'{src if len(src) <= 80 else src[:77] + '...'}' ({problem})")
+            img.set("class", "missing-image")
+        assets.setdefault(asset.name, asset)
+        img.set("src", asset.name)
+        img.set("alt", alt)
+        wrap_in_figure(img)
+    if problems:
+        log.warning("%s: %d image(s) not available, placeholders shown: %s", article.path, len(problems),
+                    "; ".join(problems))
+    return list(assets.values()), list(inputs.values())
+
+
+def local_image(src: str, article: Article) -> Path | None:
+    """The file a relative image reference names inside the content root, or None."""
+    return inside_root(article.base_dir, src, article.root) if src else None
+
+
+def input_record(path: Path) -> Input:
+    """A file the render read, with the hash of its bytes."""
+    return Input(path, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def image_asset(src: str, alt: str, article: Article, allow_remote: bool = False) -> tuple[Asset, str]:
+    """The normalised image and '', or a placeholder and the reason the image is not available."""
+    scheme = urlsplit(src).scheme.lower() if src else ""
+    if allow_remote and scheme in ("http", "https"):
+        return loaded_asset(lambda: remote_image(src), src, alt)
+    local = local_image(src, article)
+    if local is None:
+        problem = ("no source" if not src else "remote; --allow-remote fetches it" if scheme in ("http", "https")
+                   else f"{scheme}: URLs are never loaded" if scheme else "outside the content root")
+        return placeholder_asset(src, alt), problem
+    if not local.is_file():
+        return placeholder_asset(src, alt), "not found"
+    return loaded_asset(lambda: load_image(local), src, alt)
+
+
+def loaded_asset(load, src: str, alt: str) -> tuple[Asset, str]:
+    """Run ``load`` (returning data and media type) into an Asset, or a placeholder and the reason."""
+    try:
+        data, media_type = load()
+    except InputError as exc:
+        return placeholder_asset(src, alt), exc.message
+    name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension(media_type)}"
+    return Asset(name=name, media_type=media_type, data=data, alt=alt), ""
+
+
+def remote_image(url: str) -> tuple[bytes, str]:
+    """Fetch an image over http(s) (timeout, size cap) and normalise it like a local one."""
+    data = fetch(url)
+    with tempfile.TemporaryDirectory(prefix="pressexport-") as folder:
+        path = Path(folder) / (Path(urlsplit(url).path).name or "image")
+        path.write_bytes(data)
+        return load_image(path)
+
+
+def cover_photo(article: Article) -> Asset | None:
+    """The article's cover photo, normalised once for every backend; None (with a warning) when unusable."""
+    cover = article.cover
+    if cover is None or cover.image is None:
+        return None
+    try:
+        data, media_type = load_image(cover.image)
+    except InputError as exc:
+        log.warning("%s: cover image unusable (%s); the editions go without it", article.path, exc.message)
+        return None
+    return Asset(name=f"images/cover.{extension(media_type)}", media_type=media_type, data=data,
+                 alt=cover.alt)
+
+
+def placeholder_asset(src: str, alt: str) -> Asset:
+    """A grey box that says which image is missing."""
+    label = alt or src or "image"
+    data = placeholder_image(f"Image not available: {label}")
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return Asset(name=f"images/missing-{digest}.png", media_type="image/png", data=data, alt=alt)
+
+
+def wrap_in_figure(img: etree._Element) -> None:
+    """An image alone in a paragraph becomes a figure; its title becomes the caption."""
+    parent = img.getparent()
+    title = img.attrib.pop("title", "")
+    if parent is None or parent.tag != "p" or len(parent) != 1 or (parent.text or "").strip() or (img.tail or "").strip():
+        return
+    parent.tag = "figure"
+    img.tail = None
+    if title:
+        caption = etree.SubElement(parent, "figcaption")
+        caption.text = title
