@@ -1,15 +1,20 @@
-"""Benchmark (run by hand): pressexport's PDF and EPUB builds against pandoc and bare WeasyPrint.
+"""Benchmark (run by hand): pressexport's commands against pandoc and WeasyPrint alone, as whole processes.
 
     .venv/bin/python bench/speed.py [ARTICLE.md ...]
 
-Prints the median wall time of each tool per article and the ratios pressexport/pandoc and
-pressexport/WeasyPrint. pandoc is optional (Debian package `pandoc`); it renders PDFs through
-WeasyPrint (`--pdf-engine=weasyprint`), so the comparison is like for like.
+Each tool runs as the user runs it (a new process, start-up included), the tools interleaved round by
+round so that they share the machine's state; the median wall time of RUNS rounds (after one warm-up)
+is printed per tool, with the ratios the project tracks:
+
+- ``pressexport epub`` / ``pandoc -o x.epub`` (target: at most 3)
+- ``pressexport pdf`` / ``pandoc --pdf-engine=weasyprint`` (target: at most 0.9)
+- ``pressexport pdf`` / ``weasyprint`` on pandoc's standalone HTML (WeasyPrint alone)
+
+pandoc comes from the Debian package ``pandoc``; WeasyPrint is the one in pressexport's virtualenv.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -18,75 +23,65 @@ import tempfile
 import time
 from pathlib import Path
 
-import markdown
-import weasyprint
-
-from pressexport import load_article, render_article
-from pressexport.resources import use_shipped_fonts_only
-
-use_shipped_fonts_only()  # before the PDF backend starts WeasyPrint
-from pressexport.backends import epub, pdf
-
 PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 DEFAULT_ARTICLES = [
     PROJECT / "content" / "russia-coronavirus-aid" / "article.md",
     PROJECT / "tests" / "corpus" / "ph-introduction-to-stylometry-with-python.md",
 ]
-RUNS = 3
+RUNS = 5
 
 
-def median_seconds(action) -> float:
-    """Median wall time of a few runs (the first run warms caches and is discarded)."""
-    action()
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def commands(article: Path, out: Path) -> dict[str, list[str]]:
+    """Every tool's command line for one article, writing into ``out``."""
+    html = out / "pandoc.html"
+    subprocess.run(["pandoc", str(article), "-s", "-o", str(html)], check=True, capture_output=True)
+    return {
+        "pressexport epub": [str(BIN / "pressexport"), "epub", str(article), "--out", str(out / "px"), "-q"],
+        "pandoc epub": ["pandoc", str(article), "-o", str(out / "pandoc.epub")],
+        "pressexport pdf": [str(BIN / "pressexport"), "pdf", str(article), "--out", str(out / "px"), "-q"],
+        "pandoc pdf": ["pandoc", str(article), f"--pdf-engine={BIN / 'weasyprint'}", "-o", str(out / "pandoc.pdf")],
+        "weasyprint": [str(BIN / "weasyprint"), "-q", str(html), str(out / "weasyprint.pdf")],
+    }
 
 
-def pressexport_pdf(path: Path) -> None:
-    pdf.render(render_article(load_article(path)))
+def seconds(command: list[str]) -> float:
+    """Wall time of one run of a command (its output discarded; a failure stops the benchmark)."""
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
-def pressexport_epub(path: Path) -> None:
-    epub.render(render_article(load_article(path)))
+def measure(article: Path) -> dict[str, float]:
+    """Median seconds per tool, the tools interleaved in each round after one warm-up round."""
+    with tempfile.TemporaryDirectory(prefix="pressexport-bench-") as folder:
+        tools = commands(article, Path(folder))
+        times: dict[str, list[float]] = {name: [] for name in tools}
+        for round_ in range(RUNS + 1):
+            for name, command in tools.items():
+                taken = seconds(command)
+                if round_:
+                    times[name].append(taken)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
-def bare_weasyprint(path: Path) -> None:
-    """Python-Markdown straight into WeasyPrint with no stylesheet: the floor for any PDF tool."""
-    body = markdown.markdown(path.read_text(encoding="utf-8").split("\n---\n", 1)[-1], extensions=["extra"])
-    weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+def report(article: Path, medians: dict[str, float]) -> None:
+    """One line per tool, then the ratios."""
+    for name, value in medians.items():
+        print(f"{article.name[:44]:44} {name:18} {value:6.2f} s")
+    epub = medians["pressexport epub"] / medians["pandoc epub"]
+    pdf = medians["pressexport pdf"] / medians["pandoc pdf"]
+    alone = medians["pressexport pdf"] / medians["weasyprint"]
+    print(f"{'':44} epub/pandoc {epub:.2f} (target ≤ 3)   pdf/pandoc {pdf:.2f} (target ≤ 0.9)   "
+          f"pdf/WeasyPrint alone {alone:.2f}")
 
 
-def pandoc(path: Path, suffix: str) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / f"out.{suffix}"
-        engine = ["--pdf-engine=weasyprint"] if suffix == "pdf" else []
-        subprocess.run(["pandoc", str(path), "-o", str(target), *engine], check=True, capture_output=True,
-                       env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
-
-
-def main(paths: list[Path]) -> None:
-    has_pandoc = shutil.which("pandoc") is not None
-    print(f"{'article':45} {'tool':22} {'seconds':>8}  ratio")
-    for path in paths:
-        ours_pdf = median_seconds(lambda: pressexport_pdf(path))
-        ours_epub = median_seconds(lambda: pressexport_epub(path))
-        floor = median_seconds(lambda: bare_weasyprint(path))
-        rows = [("pressexport pdf", ours_pdf, ""), ("pressexport epub", ours_epub, ""),
-                ("bare WeasyPrint", floor, f"pressexport/WeasyPrint = {ours_pdf / floor:.2f}")]
-        if has_pandoc:
-            pandoc_pdf = median_seconds(lambda: pandoc(path, "pdf"))
-            pandoc_epub = median_seconds(lambda: pandoc(path, "epub"))
-            rows += [("pandoc pdf (weasyprint)", pandoc_pdf, f"pressexport/pandoc = {ours_pdf / pandoc_pdf:.2f}"),
-                     ("pandoc epub", pandoc_epub, f"pressexport/pandoc = {ours_epub / pandoc_epub:.2f}")]
-        for tool, seconds, ratio in rows:
-            print(f"{path.name[:45]:45} {tool:22} {seconds:8.2f}  {ratio}")
-    if not has_pandoc:
-        print("pandoc not found: install the Debian package 'pandoc' for the pandoc ratios")
+def main(articles: list[Path]) -> None:
+    if shutil.which("pandoc") is None:
+        sys.exit("pandoc not found: install the Debian package 'pandoc'")
+    for article in articles:
+        report(article, measure(article))
 
 
 if __name__ == "__main__":
-    main([Path(p) for p in sys.argv[1:]] or DEFAULT_ARTICLES)
+    main([Path(p).resolve() for p in sys.argv[1:]] or DEFAULT_ARTICLES)
