@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import CORPUS_ARTICLES, SEED, epubcheck_messages
+from conftest import CORPUS_ARTICLES, SEED, epubcheck_many, epubcheck_messages
 from pressexport.build import BuildOptions, build
 
 SEED_TITLE = "What is behind Russia’s sending of coronavirus aid to Italy and the West? Influence or solidarity?"
@@ -118,9 +118,15 @@ def test_source_date_epoch_sets_the_edition_dates(tmp_path, monkeypatch):
         assert all(info.date_time[:3] == (2023, 11, 14) for info in book.infolist())
 
 
+@pytest.fixture(scope="module")
+def corpus_verdicts(corpus_build) -> dict:
+    """EPUBCheck's messages for every corpus EPUB, checked in one JVM."""
+    return epubcheck_many(books["epub"] for books in corpus_build.values())
+
+
 @pytest.mark.parametrize("article", CORPUS_ARTICLES, ids=lambda p: p.stem)
-def test_corpus_epub_passes_epubcheck(corpus_build, article):
-    assert epubcheck_messages(corpus_build[article.stem]["epub"]) == []
+def test_corpus_epub_passes_epubcheck(corpus_build, corpus_verdicts, article):
+    assert corpus_verdicts[corpus_build[article.stem]["epub"]] == []
 
 
 @pytest.mark.parametrize("article", CORPUS_ARTICLES, ids=lambda p: p.stem)
