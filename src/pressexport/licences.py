@@ -16,6 +16,7 @@ from pressexport.model import Licence
 
 __all__ = ["ALL_RIGHTS_RESERVED", "licence_ids", "resolve_licence"]
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 _ALL_RIGHTS_RESERVED_ID = "LicenseRef-All-rights-reserved"
 _EXAMPLE_ID = "CC-BY-4.0"
 _VERSIONED_ID = re.compile(r"(?P<family>CC.*)-(?P<version>\d+(?:\.\d+)*)")
@@ -54,7 +55,7 @@ def licence_ids() -> tuple[str, ...]:
 def _catalogue() -> tuple[Licence, ...]:
     """The licences in ``data/licences.yaml``, read once."""
     source = files("pressexport") / "data" / "licences.yaml"
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data = yaml.load(source.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     return tuple(_licence_from_entry(entry) for entry in data["licences"])
 
 
