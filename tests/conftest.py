@@ -1,11 +1,14 @@
-"""Shared fixtures: the project's folders, real builds into temporary folders, and EPUBCheck."""
+"""Shared fixtures: the project's folders, real builds into temporary folders, EPUBCheck, the golden-file
+switch and the check that no test logs a warning it does not expect."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,113 @@ CORPUS = PROJECT / "tests" / "corpus"
 CORPUS_ARTICLES = sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md")
 BATCH_CHECK = PROJECT / "tests" / "epubcheck_batch" / "BatchCheck.java"
 BATCH_SIZE = 200  # books per JVM: bounded command lines and memory, start-up paid once per chunk
+REGEN_GOLDEN = "--regen-golden"
+WATCHED_LOGGERS = ("pressexport", "weasyprint")
+UNJUDGED_RECORDS = pytest.StashKey[list]()
+# what articles we did not write warn about: the corpus (other sites' Markdown) and generated articles
+CORPUS_LOGS = (r"ignoring unknown front-matter keys", r"no 'lang' in front matter", r"no 'licence' in front matter",
+               r"dropped template tags", r"image\(s\) not available", r"has no alt text")
+GENERATED_ARTICLE_LOGS = (*CORPUS_LOGS, r"no related item", r"no glyphs? for", r"unsupported by fonts",
+                          r"text too long for the generated image", r"printed as endnotes", r"cover image",
+                          r"link\(s\) with addresses over")
+
+
+def pytest_addoption(parser) -> None:
+    """The one switch that rewrites tests/golden/ from the current code instead of comparing with it."""
+    parser.addoption(REGEN_GOLDEN, action="store_true", default=False,
+                     help="rewrite the golden files under tests/golden/ from the current output")
+
+
+@pytest.fixture(scope="session")
+def regen_golden(request) -> bool:
+    """Whether this run rewrites the golden files (--regen-golden) rather than comparing with them."""
+    return request.config.getoption(REGEN_GOLDEN)
+
+
+# --- no unexpected log records ----------------------------------------------------------------------
+# Records are taken where they are made (the log record factory), not from a handler: the CLI replaces the
+# "pressexport" logger's handlers and stops propagation, and the PDF backend does the same to "weasyprint".
+
+
+class SharedBuilds:
+    """How many session-wide builds are running: what they log belongs to no test."""
+
+    running = 0
+
+
+@contextmanager
+def outside_any_test():
+    """Records made inside the block (a session fixture's build) are not held against the current test."""
+    SharedBuilds.running += 1
+    try:
+        yield
+    finally:
+        SharedBuilds.running -= 1
+
+
+def is_watched(record: logging.LogRecord) -> bool:
+    """A WARNING-or-worse record from pressexport or WeasyPrint, made outside the shared builds."""
+    watched = any(record.name == name or record.name.startswith(name + ".") for name in WATCHED_LOGGERS)
+    return watched and record.levelno >= logging.WARNING and not SharedBuilds.running
+
+
+@contextmanager
+def collecting_records(records: list):
+    """Append every watched record made inside the block to ``records``, however the loggers are routed."""
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        if is_watched(record):
+            records.append(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(previous)
+
+
+def expected_patterns(item) -> list[re.Pattern]:
+    """The regexes of every ``expected_logs`` mark on the test, its class and its module."""
+    return [re.compile(pattern) for mark in item.iter_markers("expected_logs") for pattern in mark.args]
+
+
+def judge_records(item) -> None:
+    """Fail unless each record logged so far matches an expected pattern; each record is judged once."""
+    records = item.stash.get(UNJUDGED_RECORDS, [])
+    patterns = expected_patterns(item)
+    unexpected = [r for r in records if not any(p.search(r.getMessage()) for p in patterns)]
+    records.clear()
+    if unexpected:
+        lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()}" for r in unexpected)
+        pytest.fail(f"unexpected log records (declare them with @pytest.mark.expected_logs(regex, ...)):\n{lines}",
+                    pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_logs(request):
+    """Fail the test if pressexport or WeasyPrint logs a warning it did not declare (caplog users judge their own)."""
+    if "caplog" in request.fixturenames:
+        yield
+        return
+    records = request.node.stash[UNJUDGED_RECORDS] = []
+    with collecting_records(records):
+        yield
+    judge_records(request.node)  # what the test's teardown logged
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Judge what setup and the test logged as part of the test, so an unexpected record fails the test itself."""
+    try:
+        result = yield
+    except BaseException:
+        item.stash.get(UNJUDGED_RECORDS, []).clear()  # the test's own failure is the news
+        raise
+    judge_records(item)
+    return result
 
 
 def write_article(folder: Path, text: str, name: str = "article.md") -> Path:
@@ -94,7 +204,8 @@ def batch_location(name: str, where: str) -> str:
 def seed_build(tmp_path_factory) -> dict[str, Path]:
     """The seed article built once for real: {'pdf': path, 'epub': path}."""
     out = tmp_path_factory.mktemp("seed")
-    report = build([SEED], BuildOptions(out_dir=out))
+    with outside_any_test():
+        report = build([SEED], BuildOptions(out_dir=out))
     assert report.ok, report.failures
     return {path.suffix.lstrip("."): path for path in report.written}
 
@@ -105,9 +216,10 @@ def corpus_build(tmp_path_factory) -> dict[str, dict[str, Path]]:
     out = tmp_path_factory.mktemp("corpus")
     logging.getLogger("pressexport").setLevel(logging.ERROR)
     built = {}
-    for article in CORPUS_ARTICLES:
-        report = build([article], BuildOptions(out_dir=out / article.stem))
-        assert report.ok, report.failures
-        built[article.stem] = {path.suffix.lstrip("."): path for path in report.written}
+    with outside_any_test():
+        for article in CORPUS_ARTICLES:
+            report = build([article], BuildOptions(out_dir=out / article.stem))
+            assert report.ok, report.failures
+            built[article.stem] = {path.suffix.lstrip("."): path for path in report.written}
     logging.getLogger("pressexport").setLevel(logging.NOTSET)
     return built

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from conftest import CORPUS_ARTICLES, SEED, write_article
+from conftest import CORPUS_ARTICLES, CORPUS_LOGS, SEED, write_article
 from pressexport.core import render_article
 from pressexport.model import RenderedArticle
 from pressexport.source import load_article
@@ -82,6 +82,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", CASES)
+@pytest.mark.expected_logs(r"image\(s\) not available", r"has no alt text", r"dropped template tags")
 def test_every_case_is_well_formed_xml(tmp_path, name):
     extra = RELATED if name == "related" else ""
     rendered = render(tmp_path, CASES[name], extra)
@@ -90,6 +91,7 @@ def test_every_case_is_well_formed_xml(tmp_path, name):
 
 
 @pytest.mark.parametrize("path", CORPUS_ARTICLES, ids=lambda p: p.stem)
+@pytest.mark.expected_logs(*CORPUS_LOGS)
 def test_corpus_article_is_well_formed_xml(path):
     rendered = render_article(load_article(path))
     tree = parse(rendered.body_html)
@@ -231,6 +233,7 @@ def test_unsafe_markup_keeps_safe_text(tmp_path):
         '<p style="background:url(https://evil.example/)">x</p>',
     ],
 )
+@pytest.mark.expected_logs(r"image\(s\) not available", r"has no alt text")
 def test_other_unsafe_forms_are_removed(tmp_path, markup):
     html = render(tmp_path, markup + "\n").body_html.lower()
     for needle in ("javascript", "data:", "onerror", "onload", "<svg", "<object", "<embed", "<base",
@@ -332,6 +335,7 @@ def test_image_outside_root_is_a_placeholder(tmp_path, caplog):
     assert any("outside" in m for m in core_warnings(caplog))
 
 
+@pytest.mark.expected_logs(r"image\(s\) not available")
 def test_remote_image_is_a_placeholder(tmp_path):
     rendered = render(tmp_path, "![Remote](https://example.com/r.png)\n")
     assert parse(rendered.body_html).xpath('//img[@class="missing-image"]/@alt') == ["Remote"]
@@ -424,6 +428,7 @@ def test_jekyll_toc_include_is_dropped_with_warning(tmp_path, caplog):
     assert len(dropped) == 1 and "include toc.html" in dropped[0]
 
 
+@pytest.mark.expected_logs(r"image\(s\) not available")
 def test_hugo_figure_shortcode_becomes_img(tmp_path):
     rendered = render(tmp_path, '{{< figureforgallery src="a.png" alt="A" >}}\n\nText.\n')
     assert parse(rendered.body_html).xpath("//img/@alt") == ["A"]
@@ -483,6 +488,7 @@ def test_kramdown_markdown_span_cells_are_rendered(tmp_path):
     assert "**" not in tree.xpath("string(//td[1])")
 
 
+@pytest.mark.expected_logs(r"image\(s\) not available")
 def test_entities_in_template_tag_captions_are_decoded(tmp_path):
     body = '{% include figure.html filename="f.png" alt="A&nbsp;picture" caption="Figure&nbsp;9&nbsp;: Exemples" %}\n'
     tree = parse(render(tmp_path, body).body_html)
@@ -664,6 +670,7 @@ def test_related_url_is_encoded(tmp_path):
     assert parse(rendered.body_html).xpath("//aside//a/@href") == ["https://example.org/a%20b"]
 
 
+@pytest.mark.expected_logs(r"image\(s\) not available")
 def test_notes_get_the_same_repairs_as_the_body(tmp_path):
     body = ('Text[^1] and <span id="dup">b</span>.\n\n'
             '[^1]: See [rel](foo.html), [web](https://example.org/a b), <span id="dup">a</span> '

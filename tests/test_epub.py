@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from conftest import CORPUS, SEED, epubcheck_messages, write_article
+from conftest import CORPUS, CORPUS_LOGS, SEED, epubcheck_messages, write_article
 from pressexport import load_article, render_article
 from pressexport.backends import epub
 
@@ -84,6 +84,7 @@ def test_footnotes_are_epub3_footnotes_with_back_links(tmp_path):
     assert backlink.get("href") == "article.xhtml#noteref-1"
 
 
+@pytest.mark.expected_logs(*CORPUS_LOGS)
 def test_long_articles_are_split_and_every_link_resolves(tmp_path):
     book = build_epub(CORPUS / "ph-introduction-to-stylometry-with-python.md")
     names = set(book.namelist())
@@ -103,6 +104,7 @@ def test_long_articles_are_split_and_every_link_resolves(tmp_path):
             assert not fragment or fragment in ids[path], (name, href)
 
 
+@pytest.mark.expected_logs(r"no 'licence' in front matter")
 def test_cover_photo_is_resized_and_stripped(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from conftest import SEED, write_article
+from conftest import CORPUS_LOGS, SEED, write_article
 from pressexport import load_article, render_article
 from pressexport.backends import pdf
 
@@ -81,6 +81,7 @@ def test_page_sizes(tmp_path, seed_rendered, size, points):
     assert (round(float(box.width)), round(float(box.height))) == points
 
 
+@pytest.mark.expected_logs(r"printed as endnotes")
 def test_footnotes_sit_on_the_page_of_their_call(tmp_path):
     filler = "\n\n".join(["A paragraph of filler text that pushes the second call onto a later page. " * 6] * 12)
     article = write_article(tmp_path / "notes", FOOTNOTED.replace("{filler}", filler))
@@ -140,6 +141,7 @@ def test_several_footnotes_on_one_page_and_a_long_one_as_endnote(tmp_path, caplo
     assert text.index("Notes", end_of_text) < text.index("A very long note.")  # after the text, under Notes
 
 
+@pytest.mark.expected_logs(r"no 'licence' in front matter")
 def test_a_call_on_the_last_line_of_a_page_keeps_its_note(tmp_path):
     for lines in range(0, 12):
         extra = "\n\n".join(["One more line of text to shift the call." ] * lines)
@@ -179,6 +181,7 @@ def test_every_glyph_comes_from_the_shipped_fonts(tmp_path, caplog):
 
 
 @pytest.mark.parametrize("size", ["a4", "a5"])
+@pytest.mark.expected_logs(*CORPUS_LOGS, r"printed as endnotes")
 def test_every_footnote_of_a_long_article_is_on_its_calls_page(size):
     from pressexport.backends.print_body import misplaced_notes
     from conftest import CORPUS

@@ -50,7 +50,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import epubcheck_many, write_article
+from conftest import GENERATED_ARTICLE_LOGS, epubcheck_many, write_article
 from pressexport.build import BuildOptions, build
 
 MAX_DEPTH = 3  # nesting of lists and blockquotes (each level may hold more lists and quotes)
@@ -623,6 +623,7 @@ def workspace(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("properties")
 
 
+@pytest.mark.expected_logs(*GENERATED_ARTICLE_LOGS)
 @settings(max_examples=60, **PROPERTY_SETTINGS)
 @given(front=front_matter(), body=bodies())
 @example(front="title: Everything at once\nlang: ar\nlicence: CC-BY-4.0\n", body=HOSTILE_EXAMPLE)
@@ -662,6 +663,7 @@ def test_generated_epubs_pass_epubcheck():
     assert not failing, f"{len(failing)} of {len(BUILT_EPUBS)} EPUBs with EPUBCheck messages:\n" + "\n\n".join(report)
 
 
+@pytest.mark.expected_logs(*GENERATED_ARTICLE_LOGS)
 @settings(max_examples=15, **PROPERTY_SETTINGS)
 @given(front=front_matter(), body=bodies())
 @example(front="title: Everything at once\nlang: he\nlicence: CC-BY-4.0\n", body=HOSTILE_EXAMPLE)
