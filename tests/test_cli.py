@@ -254,11 +254,13 @@ def simulated_bug(*args, **kwargs):
     raise RuntimeError("simulated bug")
 
 
+@pytest.mark.parametrize("command", ["epub", "batch"])
 @pytest.mark.parametrize(("flags", "traceback_shown"), [([], False), (["--verbose"], True), (["-v"], True)])
-def test_verbose_prints_the_traceback_of_an_internal_error(runner, tmp_path, monkeypatch, flags, traceback_shown):
+def test_verbose_prints_the_traceback_of_an_internal_error(runner, tmp_path, monkeypatch, command, flags,
+                                                           traceback_shown):
     monkeypatch.setattr(BUILD, "build_one", simulated_bug)  # our own bug, not an engine's
-    article = write_article(tmp_path, TINY)
-    result = invoke(runner, "epub", article, "--out", tmp_path / "out", *flags)
+    write_article(tmp_path / "articles", TINY)
+    result = invoke(runner, command, tmp_path / "articles", "--out", tmp_path / "out", *flags)
     assert result.exit_code == 1
     errors = error_lines(result)
     assert len(errors) == 1 and "internal error (RuntimeError: simulated bug)" in errors[0]
@@ -273,8 +275,7 @@ def test_verbose_prints_the_traceback_of_an_internal_error(runner, tmp_path, mon
 def test_pdf_commands_use_the_shipped_fonts_before_building(runner, tmp_path, monkeypatch, command, fonts):
     calls = []
     monkeypatch.setattr(cli, "use_shipped_fonts_only", lambda: calls.append("fonts"))
-    for module in (BUILD, importlib.import_module("pressexport.batch")):
-        monkeypatch.setattr(module, "build_one", lambda *args, **kwargs: calls.append("build") or [])
+    monkeypatch.setattr(BUILD, "build_one", lambda *args, **kwargs: calls.append("build") or [])
     write_article(tmp_path / "articles", TINY)
     invoke(runner, command, tmp_path / "articles", "--out", tmp_path / "out")
     assert calls == (["fonts", "build"] if fonts else ["build"])

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .version import __version__
 from .atomic import write_atomic
-from .build import BuildOptions, BuildReport, Built, build_one, find_articles
-from .errors import PressexportError
+from .build import BuildOptions, BuildReport, Built, build_into, find_articles
 from .resources import styles_dir
 
-log = logging.getLogger(__name__)
 
 MANIFEST = ".pressexport-manifest.json"
 Progress = Callable[[int, int, Path, str], None]  # (index, total, article, "built" | "unchanged" | "failed")
@@ -54,20 +51,6 @@ def batch(folder: str | Path, options: BuildOptions = BuildOptions(), *, force: 
         if progress:
             progress(index, len(articles), path, status)
     return report
-
-
-def build_into(report: BatchReport, path: Path, root: Path, options: BuildOptions) -> Built | None:
-    """Build one article into the report: what was written and read, or None (one line in the failures)."""
-    try:
-        built = build_one(path, root, options, report.eco)
-        report.written += built.written
-        return built
-    except PressexportError as exc:
-        report.failures.append(exc.one_line())
-    except Exception as exc:  # an engine bug must not stop an archive run
-        log.debug("internal error on %s", path, exc_info=True)
-        report.failures.append(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
-    return None
 
 
 def settings_digest(options: BuildOptions) -> str:

@@ -80,16 +80,26 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
     for given in map(Path, paths):
         root = options.root or (given if given.is_dir() else None)
         for article_path in find_articles(given):
-            try:
-                report.written += build_one(article_path, root, options, report.eco).written
-            except PressexportError as exc:
-                report.failures.append(exc.one_line())
-            except Exception as exc:  # an engine bug must not stop the other articles
-                log.debug("internal error on %s", article_path, exc_info=True)
-                report.tracebacks.append(traceback.format_exc())
-                report.failures.append(f"{article_path}: internal error ({type(exc).__name__}: {exc}); "
-                                       "please report it with this file")
+            build_into(report, article_path, root, options)
     return report
+
+
+def build_into(report: BuildReport, path: Path, root: Path | None, options: BuildOptions) -> Built | None:
+    """Build one article into ``report``: what was written and read, or None and one line in the failures
+    (the user's bad input as its own message; our own bugs as an internal error, traceback kept)."""
+    try:
+        built = build_one(path, root, options, report.eco)
+    except PressexportError as exc:
+        report.failures.append(exc.one_line())
+        return None
+    except Exception as exc:  # an engine bug must not stop the other articles
+        log.debug("internal error on %s", path, exc_info=True)
+        report.tracebacks.append(traceback.format_exc())
+        report.failures.append(f"{path}: internal error ({type(exc).__name__}: {exc}); "
+                               "please report it with this file (--verbose shows the traceback)")
+        return None
+    report.written += built.written
+    return built
 
 
 @dataclass(frozen=True)
