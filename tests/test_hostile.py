@@ -194,6 +194,8 @@ class SubprocessLauncher:
 ZYGOTE = r"""
 import json, os, signal, sys, time, traceback
 import pressexport.cli
+# The commands load their backends on demand: load them here once, not in every child.
+import pressexport.build, pressexport.backends.pdf, pressexport.backends.ecoprint, pressexport.backends.epub
 for line in sys.stdin:
     job = json.loads(line)
     sys.stdout.flush(); sys.stderr.flush()

@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 
 GENERATED_COVER = "images/generated-cover.png"
 FONTS_CSS = "epub-fonts.css"
+# The faces an EPUB with --embed-fonts carries (text, headings, code): their @font-face rules come from
+# fonts.css; the PDF's other faces (light, symbols, emoji) would only make the book heavier.
+EMBEDDED_FACES = ("NotoSerif-Regular.ttf", "NotoSerif-Italic.ttf", "NotoSerif-Bold.ttf", "NotoSerif-BoldItalic.ttf",
+                  "NotoSans-Bold.ttf", "NotoSansMono-Regular.ttf")
+FONT_FACE = re.compile(r"@font-face \{[^}]*url\(fonts/([\w.-]+\.ttf)\)[^}]*\}")
 ID_NAMESPACE = uuid.UUID("6f1c3d0e-7a51-4d1f-9a55-0d8b7c3e2a10")  # pressexport's namespace for uuid5 ids
 def write(rendered: RenderedArticle, path: Path, options: EpubOptions = EpubOptions()) -> Path:
     """Render the EPUB edition and write it atomically to ``path``."""
@@ -98,23 +103,25 @@ def add_accessibility_metadata(book: epub.EpubBook, report: AccessibilityReport)
 
 
 def add_stylesheets(book: epub.EpubBook, embed_fonts: bool) -> None:
-    """The shared base.css and the EPUB's own epub.css (with epub-fonts.css and the fonts when embedding)."""
+    """The shared base.css and the EPUB's own epub.css (with the embedded faces' rules and files)."""
     folder = styles_dir()
     for name in STYLESHEETS:
         content = (folder / name).read_bytes()
         if embed_fonts and name == "epub.css":
-            content += b"\n" + (folder / FONTS_CSS).read_bytes()
+            content += b"\n" + embedded_fonts_css(folder)
         book.add_item(epub.EpubItem(uid=f"css-{name.split('.')[0]}", file_name=f"styles/{name}",
                                     media_type="text/css", content=content))
     if embed_fonts:
-        for index, font in enumerate(embedded_fonts(folder / FONTS_CSS), start=1):
+        for index, font in enumerate(EMBEDDED_FACES, start=1):
             book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font}",
                                         media_type="font/ttf", content=(folder / "fonts" / font).read_bytes()))
 
 
-def embedded_fonts(css: Path) -> list[str]:
-    """The font files that epub-fonts.css declares, in order."""
-    return list(dict.fromkeys(re.findall(r"url\(fonts/([\w.-]+\.ttf)\)", css.read_text(encoding="utf-8"))))
+def embedded_fonts_css(folder: Path) -> bytes:
+    """fonts.css's @font-face rules for the embedded faces, then epub-fonts.css (which uses them)."""
+    shared = (folder / "fonts.css").read_text(encoding="utf-8")
+    faces = [rule.group(0) for rule in FONT_FACE.finditer(shared) if rule.group(1) in EMBEDDED_FACES]
+    return ("\n".join(faces) + "\n").encode() + (folder / FONTS_CSS).read_bytes()
 
 
 def cover_image(rendered: RenderedArticle) -> Asset:
