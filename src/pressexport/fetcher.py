@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -44,7 +44,8 @@ class SandboxFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return None
-        return Path(url2pathname(unquote(parts.path))).resolve()
+        # url2pathname already unquotes: decoding again would turn a file named a%41.png into aA.png.
+        return Path(url2pathname(parts.path)).resolve()
 
     def is_allowed(self, path: Path) -> bool:
         """True when the file lies inside one of the allowed folders."""
