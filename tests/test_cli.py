@@ -287,8 +287,6 @@ def imported_modules(importtime_log: str) -> set[str]:
             if line.startswith("import time:") and "|" in line}
 
 
-@pytest.mark.xfail(strict=False, reason="passes once the epub path loads no PDF engine: WeasyPrint is off it, "
-                                        "but pressexport.images still imports fontTools at module level")
 def test_epub_never_loads_the_pdf_engines(tmp_path):
     command = [sys.executable, "-X", "importtime", "-m", "pressexport", "epub", SEED, "--out", str(tmp_path)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)

@@ -19,6 +19,7 @@ import pytest
 from conftest import SEED, epubcheck_many, epubcheck_messages, write_article
 from pressexport import PressexportError, load_article, render_article, write_epub
 from pressexport import images
+from pressexport.backends import epub as epub_backend
 from pressexport.build import BuildOptions, build
 
 SPEC = Path(__file__).parent / "data" / "commonmark.json"
@@ -73,7 +74,7 @@ def share_cover(patch: pytest.MonkeyPatch) -> None:
     """One generated cover for every book: drawing and compressing a cover per example would take
     most of the run, and the cover has no bearing on the text's validity."""
     cover = images.generate_cover("CommonMark example")
-    patch.setattr(images, "generate_cover", lambda *args, **kwargs: cover)
+    patch.setattr(epub_backend, "generate_cover", lambda *args, **kwargs: cover)  # where the backend looks it up
 
 
 def build_articles(bodies: dict, folder: Path) -> tuple[dict, dict]:

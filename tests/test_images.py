@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import resource
 import struct
+import subprocess
+import sys
 import zlib
 from io import BytesIO
 from pathlib import Path
@@ -12,16 +14,11 @@ import pytest
 from PIL import Image, ImageCms, ImageFile
 
 from pressexport.errors import InputError
-from pressexport.images import (
-    BAND,
-    PAPER,
-    PLACEHOLDER_BG,
-    PLACEHOLDER_BORDER,
-    _upper,
-    generate_cover,
-    load_image,
-    placeholder_image,
-)
+from pressexport.images import generate_cover, load_image, placeholder_image, print_greyscale
+from pressexport.images import covers, load, placeholders
+from pressexport.images.covers import BAND, PAPER
+from pressexport.images.fonts import GlyphCoverage, upper
+from pressexport.images.placeholders import PLACEHOLDER_BG, PLACEHOLDER_BORDER
 
 FONTS = Path(__file__).resolve().parents[1] / "styles" / "fonts"
 
@@ -134,7 +131,8 @@ def test_cover_layout_band_paper_and_title_ink():
         (LONG_TITLE + " " + LONG_TITLE + " " + LONG_TITLE, "en"),
         ("Die Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung", "de"),
         ("Supercalifragilisticexpialidociousnessxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "xx"),
-        ("word " * 2000, "en"),  # shortened with an ellipsis at the minimum size
+        pytest.param("word " * 2000, "en",  # shortened with an ellipsis at the minimum size
+                     marks=pytest.mark.expected_logs(r"text too long for the generated image")),
     ],
 )
 def test_long_titles_fit_inside_the_margins(title, lang):
@@ -145,6 +143,7 @@ def test_long_titles_fit_inside_the_margins(title, lang):
     assert _margins_are_blank(image, margin=120)
 
 
+@pytest.mark.expected_logs(r"NotoSerif-Bold.ttf has no glyphs for U\+1F30D U\+56E2 U\+7ED3")
 def test_cover_without_text_or_with_unsupported_characters():
     assert _open(generate_cover("", fonts_dir=FONTS, size=(400, 600))).size == (400, 600)
     # CJK and emoji have no glyphs in Noto Serif: they are left out, not drawn as boxes.
@@ -158,11 +157,11 @@ def test_missing_fonts_dir_is_a_clear_error(tmp_path):
 
 
 def test_upper_follows_greek_and_turkish_rules():
-    assert _upper("Η Καθημερινή", "el") == "Η ΚΑΘΗΜΕΡΙΝΗ"
-    assert _upper("Προϊόν", "el") == "ΠΡΟΪΟΝ"
-    assert _upper("Café", "el") == "CAFÉ"
-    assert _upper("istanbul", "tr") == "İSTANBUL"
-    assert _upper("istanbul", "en") == "ISTANBUL"
+    assert upper("Η Καθημερινή", "el") == "Η ΚΑΘΗΜΕΡΙΝΗ"
+    assert upper("Προϊόν", "el") == "ΠΡΟΪΟΝ"
+    assert upper("Café", "el") == "CAFÉ"
+    assert upper("istanbul", "tr") == "İSTANBUL"
+    assert upper("istanbul", "en") == "ISTANBUL"
 
 
 # --------------------------------------------------------------------------- placeholder
@@ -180,6 +179,7 @@ def test_placeholder_is_deterministic_and_framed():
     assert image.convert("L").crop((100, 250, 1100, 425)).getextrema()[0] < 140  # the text
 
 
+@pytest.mark.expected_logs(r"text too long for the generated image")
 def test_placeholder_with_very_long_text_and_small_size():
     image = _open(placeholder_image("word " * 300, fonts_dir=FONTS, size=(300, 200)))
     assert image.size == (300, 200)
@@ -444,3 +444,79 @@ def test_greyscale(tmp_path):
     assert media_type == "image/png"
     assert result.mode == "LA"
     assert result.getpixel((0, 0))[1] == 0
+
+
+def test_an_internal_error_is_not_blamed_on_the_file(tmp_path, monkeypatch):
+    path = _save(_photo(), tmp_path / "fine.png", "PNG")
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr(load, "_check_pixels", broken)  # inside the decoding step
+    with pytest.raises(TypeError, match="a bug of ours"):
+        load_image(path)
+    monkeypatch.undo()
+    monkeypatch.setattr(load, "normalise", broken)  # after decoding
+    with pytest.raises(TypeError, match="a bug of ours"):
+        load_image(path)
+
+
+# --------------------------------------------------------------------------- print greyscale
+
+
+def test_print_greyscale_lightens_reduces_and_keeps_the_format(tmp_path):
+    jpeg, media_type = load_image(_save(_photo((800, 400)), tmp_path / "photo.jpg", "JPEG"))
+    grey = print_greyscale(jpeg, media_type, max_side=200, ink=0.5, quality=80)
+    assert grey == print_greyscale(jpeg, media_type, max_side=200, ink=0.5, quality=80)
+    image = _open(grey)
+    assert (image.format, image.mode, image.size) == ("JPEG", "L", (200, 100))
+    assert image.getextrema()[0] >= 120  # black keeps half its ink
+
+    logo = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    logo.paste((0, 0, 0, 255), (10, 10, 30, 30))
+    data, media_type = load_image(_save(logo, tmp_path / "logo.png", "PNG"))
+    image = _open(print_greyscale(data, media_type, max_side=640, ink=0.75, quality=80))
+    assert (image.format, image.mode, image.size) == ("PNG", "LA", (40, 40))
+    assert image.getpixel((0, 0))[1] == 0
+    assert image.getpixel((20, 20)) == (round(255 - 255 * 0.75), 255)
+    assert not {"exif", "icc_profile", "xmp"} & set(image.info)
+
+
+# --------------------------------------------------------------------------- glyph coverage
+
+COVER_FONTS = sorted({covers.PUBLICATION_FONT, covers.TITLE_FONT, covers.BYLINE_FONT,
+                      placeholders.PLACEHOLDER_FONT})
+
+
+def _cmap(name: str) -> set[int]:
+    from fontTools.ttLib import TTFont  # the tests may load fontTools; the EPUB path may not
+
+    with TTFont(str(FONTS / name), lazy=True) as font:
+        return set(font.getBestCmap())
+
+
+def _coverage_disagreements(name: str, code_points) -> list[str]:
+    cmap, covered = _cmap(name), GlyphCoverage(FONTS / name)
+    return [f"U+{cp:04X}" for cp in code_points
+            if not 0xD800 <= cp <= 0xDFFF and (chr(cp) in covered) != (cp in cmap)]
+
+
+@pytest.mark.parametrize("name", COVER_FONTS)
+def test_glyph_coverage_matches_the_fonts_cmap(name):
+    sample = sorted(_cmap(name) | set(range(0, 0x30000, 37)))
+    assert _coverage_disagreements(name, sample) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", COVER_FONTS)
+def test_glyph_coverage_matches_the_fonts_cmap_everywhere(name):
+    planes = [*range(0x30000), *range(0xE0000, 0xE0200)]  # beyond: CJK extensions, private use
+    assert _coverage_disagreements(name, planes) == []
+
+
+def test_generated_images_do_not_load_fonttools():
+    code = ("import sys, pressexport.images as i; i.generate_cover('Solidarity', size=(400, 600)); "
+            "i.placeholder_image('Missing'); print(sorted(m for m in ('fontTools', 'weasyprint', 'pypdfium2') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

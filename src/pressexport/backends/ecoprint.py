@@ -13,15 +13,14 @@ rendered again with the measured figures until the note states exactly what the 
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass, replace
 
 from lxml import etree
-from PIL import Image
 
 from ..eco import EcoReport, compare, measure
 from ..core.tree import drop_keep_tail
+from ..images import print_greyscale
 from ..model import Asset, RenderedArticle
 from ..options import EcoImages, PdfOptions
 from . import pdf
@@ -30,6 +29,7 @@ log = logging.getLogger(__name__)
 
 IMAGE_MAX_SIDE = 640  # pixels: css prints images at most about 60 mm wide
 IMAGE_INK = 0.75  # images are lightened: a pixel keeps this share of its ink
+IMAGE_QUALITY = 80  # JPEG quality of the greyed images, which print small and light
 MAX_PASSES = 4  # eco renders before the note is taken as it is
 
 
@@ -124,22 +124,5 @@ def drop_image(img: etree._Element, missing: bool) -> None:
 
 def grey_asset(asset: Asset, max_side: int = IMAGE_MAX_SIDE) -> Asset:
     """The image in greyscale, lightened and at most ``max_side`` pixels long; deterministic."""
-    with Image.open(io.BytesIO(asset.data)) as source:
-        source.load()
-        alpha = source.getchannel("A") if "A" in source.getbands() else None
-        grey = source.convert("L")
-    lighten = [round(255 - (255 - v) * IMAGE_INK) for v in range(256)]
-    grey = grey.point(lighten)
-    if alpha is not None:
-        grey = Image.merge("LA", (grey, alpha))
-    if max(grey.size) > max_side:
-        scale = max_side / max(grey.size)
-        grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))),
-                           Image.Resampling.LANCZOS)
-    grey = Image.frombytes(grey.mode, grey.size, grey.tobytes())  # no metadata
-    buffer = io.BytesIO()
-    if asset.media_type == "image/jpeg" and grey.mode == "L":
-        grey.save(buffer, format="JPEG", quality=80, optimize=False, progressive=False)
-    else:
-        grey.save(buffer, format="PNG", optimize=False)
-    return replace(asset, data=buffer.getvalue())
+    data = print_greyscale(asset.data, asset.media_type, max_side=max_side, ink=IMAGE_INK, quality=IMAGE_QUALITY)
+    return replace(asset, data=data)

@@ -1,0 +1,167 @@
+"""The generated cover: a publication band, a large balanced title and a byline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from . import fonts, text
+from .fonts import DEFAULT_FONTS_DIR
+from .normalise import png
+
+# Cover palette: off-white paper, a deep ink-blue band, near-black title.
+PAPER = (246, 243, 236)
+BAND = (27, 42, 68)
+BAND_TEXT = (238, 233, 222)
+TITLE_INK = (24, 24, 28)
+BYLINE_INK = (78, 78, 84)
+
+PUBLICATION_FONT = "NotoSans-Bold.ttf"
+TITLE_FONT = "NotoSerif-Bold.ttf"
+BYLINE_FONT = "NotoSans-Regular.ttf"
+TITLE_LEADING = 1.12
+BYLINE_LEADING = 1.3
+TRACKING = 0.2  # letter-spacing of the publication name, in ems
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The measures of one cover; design sizes are given for a cover 1600 px wide."""
+
+    width: int
+    height: int
+    unit: float  # pixels per design pixel
+    margin: int
+    band: int  # height of the top band
+
+    @classmethod
+    def of(cls, size: tuple[int, int]) -> _Grid:
+        """The grid of a cover of ``size`` pixels."""
+        width, height = size
+        unit = width / 1600
+        return cls(width, height, unit, round(128 * unit), round(height * 0.085))
+
+    @property
+    def text_width(self) -> int:
+        """The width between the side margins."""
+        return self.width - 2 * self.margin
+
+    def px(self, design: float) -> int:
+        """A design size in whole pixels of this cover."""
+        return round(design * self.unit)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Lines of text set in one font, and the distance between their baselines."""
+
+    font: ImageFont.FreeTypeFont
+    lines: list[str]
+    leading: float
+
+    @property
+    def pitch(self) -> float:
+        """The distance from one baseline to the next."""
+        return self.font.size * self.leading
+
+    @property
+    def cap(self) -> int:
+        """The cap height: from the top of the block to its first baseline."""
+        return fonts.cap_height(self.font)
+
+    @property
+    def height(self) -> float:
+        """From the top of the first line's capitals to the last baseline; 0 without lines."""
+        return self.cap + (len(self.lines) - 1) * self.pitch if self.lines else 0
+
+
+def generate_cover(
+    title: str,
+    *,
+    publication: str = "",
+    byline: str = "",
+    lang: str = "en",
+    fonts_dir: Path = DEFAULT_FONTS_DIR,
+    size: tuple[int, int] = (1600, 2400),
+) -> bytes:
+    """A calm typographic cover (PNG bytes): publication band, large title, byline.
+
+    The title is set in Noto Serif Bold, wrapped into balanced lines and shrunk
+    until it takes at most 60% of the height. Deterministic for the same arguments.
+    """
+    grid = _Grid.of(size)
+    image = Image.new("RGB", size, PAPER)
+    draw = ImageDraw.Draw(image)
+    _draw_band(draw, grid, publication, lang, fonts_dir)
+    title_block = _title(title, grid, lang, fonts_dir)
+    byline_block = _byline(byline, grid, lang, fonts_dir)
+    _draw_group(draw, grid, title_block, byline_block, lang)
+    draw.rectangle((0, grid.height - grid.px(36), grid.width, grid.height), fill=BAND)  # the foot band
+    return png(image)
+
+
+def _draw_band(draw: ImageDraw.ImageDraw, grid: _Grid, publication: str, lang: str, fonts_dir: Path) -> None:
+    """The top band, with the publication name in letter-spaced capitals."""
+    draw.rectangle((0, 0, grid.width, grid.band - 1), fill=BAND)
+    path = fonts.font_path(fonts_dir, PUBLICATION_FONT)
+    name = fonts.upper(fonts.renderable(publication, path), lang)
+    if not name:
+        return
+    font, tracking, name = _fit_tracked(name, path, grid)
+    baseline = (grid.band + fonts.cap_height(font)) / 2
+    text.draw_tracked(draw, (grid.margin, baseline), name, font, tracking, BAND_TEXT)
+
+
+def _fit_tracked(name: str, path: Path, grid: _Grid) -> tuple[ImageFont.FreeTypeFont, float, str]:
+    """The font, letter-spacing and text of the publication name: made smaller (down to
+    30 design px), then shortened with an ellipsis, until it fits between the margins."""
+    size = grid.px(40)
+    font, tracking = fonts.font(path, size), size * TRACKING
+    while size > grid.px(30) and text.tracked_length(name, font, tracking) > grid.text_width:
+        size -= 1
+        font, tracking = fonts.font(path, size), size * TRACKING
+    while len(name) > 1 and text.tracked_length(name, font, tracking) > grid.text_width:
+        name = name[:-2].rstrip() + "…"
+    return font, tracking, name
+
+
+def _title(title: str, grid: _Grid, lang: str, fonts_dir: Path) -> _Block:
+    """The title in balanced lines, as large as fits six lines in 60% of the height."""
+    path = fonts.font_path(fonts_dir, TITLE_FONT)
+    font, lines = text.fit(fonts.renderable(title, path), path, width=grid.text_width,
+                           max_height=grid.height * 0.6, max_size=grid.px(176), min_size=grid.px(44),
+                           leading=TITLE_LEADING, max_lines=6, lang=lang)
+    return _Block(font, lines, TITLE_LEADING)
+
+
+def _byline(byline: str, grid: _Grid, lang: str, fonts_dir: Path) -> _Block:
+    """The byline in at most three lines."""
+    path = fonts.font_path(fonts_dir, BYLINE_FONT)
+    font, lines = text.fit(fonts.renderable(byline, path), path, width=grid.text_width,
+                           max_height=3 * 50 * grid.unit * BYLINE_LEADING, max_size=grid.px(50),
+                           min_size=grid.px(30), leading=BYLINE_LEADING, max_lines=3, lang=lang)
+    return _Block(font, lines, BYLINE_LEADING)
+
+
+def _draw_group(draw: ImageDraw.ImageDraw, grid: _Grid, title: _Block, byline: _Block, lang: str) -> None:
+    """A short rule, the title and the byline as one group, a little above the optical centre."""
+    rule_h, rule_gap = max(2, grid.px(12)), grid.px(80)
+    byline_gap = round(max(90 * grid.unit, title.font.size * 0.75)) if title.lines else 0
+    group_h = rule_h + rule_gap + title.height + (byline_gap + byline.height if byline.lines else 0)
+    region_top, region_bottom = grid.band + grid.px(110), grid.height - grid.px(170)
+    top = region_top + max(0, (region_bottom - region_top - group_h) * 0.4)
+    draw.rectangle((grid.margin, top, grid.margin + grid.px(150) - 1, top + rule_h - 1), fill=BAND)
+    y = _draw_lines(draw, grid.margin, top + rule_h + rule_gap + title.cap, title, TITLE_INK, lang)
+    y = y - title.pitch + byline_gap + byline.cap if title.lines else y + byline.cap
+    _draw_lines(draw, grid.margin, y, byline, BYLINE_INK, lang)
+
+
+def _draw_lines(draw: ImageDraw.ImageDraw, x: float, y: float, block: _Block,
+                ink: tuple[int, int, int], lang: str) -> float:
+    """Draw the block's lines, the first baseline at ``y``; the baseline after the last line."""
+    for line in block.lines:
+        draw.text((x, y), line, font=block.font, fill=ink, anchor="ls", **fonts.draw_kwargs(block.font, lang))
+        y += block.pitch
+    return y
