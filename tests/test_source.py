@@ -10,6 +10,8 @@ import pytest
 
 from conftest import SEED, write_article
 from pressexport.errors import InputError
+from pressexport.langtags import is_language_tag
+from pressexport.pages import human_date
 from pressexport.source import DEFAULT_PRINT_NOTE, load_article
 
 # A front matter that triggers no warning; tests add or replace keys.
@@ -145,6 +147,49 @@ def test_lang_underscore_becomes_hyphen(tmp_path):
     assert load(tmp_path, front("title: T\nlang: pt_BR\nlicence: CC0\n")).lang == "pt-BR"
 
 
+@pytest.mark.parametrize("tag", ["EN-us", "sr-Latn-RS", "zh-Hant-TW", "de-CH-1996", "es-419", "en-GB-oxendict"])
+def test_lang_is_kept_as_written(tmp_path, tag):
+    assert load(tmp_path, front(f"title: T\nlang: {tag}\nlicence: CC0\n")).lang == tag
+
+
+@pytest.mark.parametrize(
+    ("tag", "valid"),
+    [("en", True), ("pt-BR", True), ("x-klingon", True), ("xx", False), ("en-US-US", False), ("root", False),
+     ("en_US", False), ("", False), (" en", False), ("en-" + "-".join(["abcdefgh"] * 5000), False)],
+)
+def test_language_tags_are_judged_against_the_registry(tag, valid):
+    assert is_language_tag(tag) is valid
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("date: 2020\n", "2020"),
+        ("date: '2020-04-05 at noon'\n", "2020-04-05"),  # what follows a date is not read
+        ("date: 0001-01-01\n", "0001-01-01"),
+        ("first_published: {date: '1999-12'}\n", "1999-12"),
+    ],
+)
+def test_date_forms(tmp_path, yaml_text, expected):
+    article = load(tmp_path, front(QUIET + yaml_text))
+    assert (article.date or article.first_published.date) == expected
+
+
+@pytest.mark.parametrize("written", ["'2020-04-31'", "'2020-13'", "'0000'", "'٢٠٢٠-٠٤-٠١'", "'04/05/2020'"])
+def test_impossible_or_foreign_dates_are_refused(tmp_path, written):
+    error, path = load_error(tmp_path, front(QUIET + f"date: {written}\n"))
+    assert f"{path}:5: date: " in assert_one_line_naming(error, path) and "is not a date" in error.one_line()
+
+
+@pytest.mark.parametrize(
+    ("iso", "words"),
+    [("2025-10-13", "13 October 2025"), ("2020-04-01", "1 April 2020"), ("2020-04", "April 2020"),
+     ("2020", "2020"), ("0001-01-01", "1 January 0001"), ("2020-02-30", "2020-02-30")],
+)
+def test_human_date(iso, words):
+    assert human_date(iso) == words
+
+
 @pytest.mark.parametrize(
     ("yaml_text", "expected"),
     [
@@ -174,14 +219,14 @@ def test_slug_from_folder_or_stem(tmp_path, name, expected):
 # --- warnings -------------------------------------------------------------------------------------
 
 
-def test_unknown_keys_are_one_warning_with_suggestion(tmp_path, caplog):
+def test_unknown_keys_are_one_warning_with_lines_and_suggestion(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="pressexport"):
         article = load(tmp_path, front(QUIET + "titel: Typo\nzzz_custom: 1\nlayout: post\n"))
     assert article.title == "T"
     unknown = [m for m in warnings_of(caplog) if "unknown" in m]
     assert len(unknown) == 1
-    assert "titel" in unknown[0] and "did you mean 'title'" in unknown[0]
-    assert "zzz_custom" in unknown[0] and "layout" in unknown[0]
+    assert "titel (line 5; did you mean 'title'?)" in unknown[0]
+    assert "zzz_custom (line 6)" in unknown[0] and "layout (line 7)" in unknown[0]
     assert len(warnings_of(caplog)) == 1
 
 
@@ -286,7 +331,7 @@ def test_front_matter_not_closed(tmp_path):
 def test_missing_title(tmp_path):
     error, path = load_error(tmp_path, front("lang: en\nlicence: CC0\n", "Just text.\n\n## Only a sub-heading\n"))
     line = assert_one_line_naming(error, path)
-    assert "missing title" in line and "'title'" in line
+    assert line.startswith(f"{path}: title: missing title") and "add 'title: ...'" in line
 
 
 def test_missing_title_without_front_matter(tmp_path):
@@ -294,6 +339,7 @@ def test_missing_title_without_front_matter(tmp_path):
     assert "missing title" in assert_one_line_naming(error, path)
 
 
+@pytest.mark.expected_logs(r"no 'lang' in front matter", r"no 'licence' in front matter")
 @pytest.mark.parametrize(
     "text",
     [
@@ -324,22 +370,21 @@ def test_title_from_heading_is_plain_text(tmp_path):
 def test_unknown_licence_lists_valid_ids(tmp_path):
     error, path = load_error(tmp_path, front("title: T\nlang: en\nlicense: WTFPL\n"))
     line = assert_one_line_naming(error, path)
-    assert "key 'licence'" in line
-    assert "WTFPL" in line
+    assert line.startswith(f"{path}:4: license: unknown licence 'WTFPL'")  # the key as written, at its line
     for licence_id in ("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "LicenseRef-All-rights-reserved"):
         assert licence_id in line
 
 
 def test_unknown_cover_licence_names_its_key(tmp_path):
     error, path = load_error(tmp_path, front(QUIET + "cover:\n  credit: X\n  licence: Nope 9\n"))
-    assert "key 'cover.licence'" in assert_one_line_naming(error, path)
+    assert f"{path}:7: cover.licence: unknown licence 'Nope 9'" in assert_one_line_naming(error, path)
 
 
 @pytest.mark.parametrize("lang", ["english!", "e", "en US", "12"])
 def test_invalid_lang(tmp_path, lang):
     error, path = load_error(tmp_path, front(f"title: T\nlang: '{lang}'\nlicence: CC0\n"))
     line = assert_one_line_naming(error, path)
-    assert "key 'lang'" in line and "language tag" in line
+    assert line.startswith(f"{path}:3: lang: '{lang}' is not a language tag; use a BCP 47 tag")
 
 
 @pytest.mark.parametrize("yaml_text", ["- title\n- lang\n", "just a string\n", "42\n"])
@@ -349,21 +394,111 @@ def test_front_matter_must_be_a_mapping(tmp_path, yaml_text):
 
 
 @pytest.mark.parametrize(
-    ("yaml_text", "key"),
+    ("yaml_text", "where"),
     [
-        ("title: [a, b]\n", "title"),
-        ("title: T\nrelated:\n  - source: BBC\n", "related[1]"),
-        ("title: T\ncover: [a]\n", "cover"),
-        ("title: T\ndate: yesterday\n", "date"),
+        ("title: [a, b]\n", "4: title"),
+        ("title: T\nrelated:\n  - title: Fine\n  - source: BBC\n", "7: related[2]"),  # the item's own line
+        ("title: T\ncover: [a]\n", "5: cover"),
+        ("title: T\ndate: yesterday\n", "5: date"),
+        ("title: T\nauthors: [[Jane]]\n", "5: authors[1]"),
+        ("title: T\nfirst_published:\n  publication: X\n  date: soon\n", "7: first_published.date"),
     ],
 )
-def test_wrong_value_types_name_their_key(tmp_path, yaml_text, key):
+def test_wrong_value_types_name_their_key_and_line(tmp_path, yaml_text, where):
     error, path = load_error(tmp_path, front("lang: en\nlicence: CC0\n" + yaml_text))
-    assert f"key '{key}'" in assert_one_line_naming(error, path)
+    assert assert_one_line_naming(error, path).startswith(f"{path}:{where}: ")
 
 
+@pytest.mark.expected_logs(r"no 'lang' in front matter", r"no 'licence' in front matter")
 def test_empty_front_matter_uses_heading(tmp_path):
     assert load(tmp_path, "---\n---\n# Heading\n").title == "Heading"
+
+
+# --- every problem at once, each at its own line ---------------------------------------------------
+
+SEVERAL_PROBLEMS = (
+    "---\n"
+    "title: T\n"
+    "lang: english!\n"  # line 3
+    "authors: [Jane]\n"
+    "date: 2020-13-01\n"  # line 5: YAML reads it as a timestamp, and there is no 13th month
+    "tags: [a]\n"
+    "licence: WTFPL\n"  # line 7
+    "---\n"
+    "Body.\n"
+)
+
+
+def test_every_problem_is_reported_at_its_own_line_and_key(tmp_path):
+    error, path = load_error(tmp_path, SEVERAL_PROBLEMS)
+    summary, *problems = error.one_line().split("\n")
+    assert summary == f"{path}: 3 problems in the front matter"
+    assert problems[0] == (f"  {path}:3: lang: 'english!' is not a language tag; "
+                           "use a BCP 47 tag such as en, fr or pt-BR")
+    assert problems[1] == (f"  {path}:5: date: '2020-13-01' is not a date (month must be in 1..12); "
+                           "write it as YYYY-MM-DD")
+    assert problems[2].startswith(f"  {path}:7: licence: unknown licence 'WTFPL'; ")
+    assert [type(e).__name__ for e in error.errors] == ["InputError", "InputError", "UnknownLicence"]
+
+
+def test_problems_are_in_line_order_with_a_missing_title_first(tmp_path):
+    text = front("licence: Nope\nlang: '12'\n", "No heading.\n")
+    error, path = load_error(tmp_path, text)
+    assert [line.split(": ", 2)[:2] for line in error.one_line().split("\n")[1:]] == [
+        [f"  {path}", "title"], [f"  {path}:2", "licence"], [f"  {path}:3", "lang"]]
+
+
+def test_a_wrong_title_is_not_also_a_missing_one(tmp_path):
+    error, path = load_error(tmp_path, front("title: {a: b}\nlang: en\nlicence: CC0\n", "# Heading\n"))
+    assert assert_one_line_naming(error, path).startswith(f"{path}:2: title: 'title' must be text, not a dict")
+
+
+def test_unknown_keys_still_warn_when_the_article_fails(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="pressexport"):
+        error, path = load_error(tmp_path, front("titel: T\nlang: en\nlicence: CC0\n"))
+    assert "missing title" in error.one_line()
+    assert warnings_of(caplog) == [f"{path}: ignoring unknown front-matter keys: titel (line 2; did you mean 'title'?)"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "where", "message"),
+    [
+        ("date: 2020-02-30\n", "5: date", "'2020-02-30' is not a date (day is out of range for month)"),
+        ("related:\n  - title: R\n    source: 0000-01-01\n", "7: related",  # the value's own line
+         "'0000-01-01' is not a date (year 0 is out of range)"),
+        ("note: !!int twelve\n", "5: note", "'twelve' cannot be read as !!int"),
+        ("subtitle: !!python/object/apply:os.system ['true']\n", "5: subtitle", "broken YAML front matter"),
+        ("? [a, b]\n: value\n", "5", "broken YAML front matter: found unhashable key"),
+    ],
+)
+def test_values_yaml_cannot_build_are_reported_at_their_line(tmp_path, yaml_text, where, message):
+    error, path = load_error(tmp_path, front(QUIET + yaml_text))
+    assert assert_one_line_naming(error, path).startswith(f"{path}:{where}: {message}")
+
+
+def test_a_title_yaml_cannot_build_is_not_also_missing(tmp_path):
+    error, path = load_error(tmp_path, front("title: !!python/name:os.system\nlang: en\nlicence: CC0\n"))
+    assert assert_one_line_naming(error, path).startswith(f"{path}:2: title: broken YAML front matter")
+
+
+def test_a_bad_value_under_an_unknown_key_is_still_an_error(tmp_path):
+    error, path = load_error(tmp_path, front(QUIET + "layout: 2021-02-29\n"))
+    assert assert_one_line_naming(error, path).startswith(f"{path}:5: layout: '2021-02-29' is not a date")
+
+
+def test_a_repeated_key_takes_its_last_value(tmp_path):
+    assert load(tmp_path, front(QUIET + "subtitle: first\nsubtitle: second\n")).subtitle == "second"
+
+
+def test_the_first_of_a_key_and_its_alias_wins(tmp_path):
+    article = load(tmp_path, front("title: T\nlanguage: fr\nlang: de\nlicence: CC0\n"))
+    assert article.lang == "fr"
+
+
+@pytest.mark.expected_logs(r"ignoring unknown front-matter keys: base \(line 2\)$")
+def test_yaml_merge_keys_apply(tmp_path):
+    article = load(tmp_path, front("base: &base {lang: fr, licence: CC0}\n<<: *base\ntitle: T\n"))
+    assert (article.lang, article.licence.id) == ("fr", "CC0-1.0")
 
 
 BILLION_LAUGHS = (
@@ -388,6 +523,7 @@ def test_yaml_alias_bomb_fails_quickly(tmp_path):
     assert "alias" in assert_one_line_naming(error, path)
 
 
+@pytest.mark.expected_logs(r"ignoring unknown front-matter keys: x_copy \(line 6\)$")
 def test_a_few_aliases_are_fine(tmp_path):
     article = load(tmp_path, front(QUIET + "authors: &who [Jane]\nx_copy: *who\n"))
     assert article.authors == ("Jane",)

@@ -26,7 +26,7 @@ ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
 
 @dataclass
 class BuildReport:
-    """What a build wrote and what failed (one clear line per failure)."""
+    """What a build wrote and what failed (one clear message per failure: a line per problem)."""
 
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)

@@ -1,7 +1,8 @@
-"""Errors that reach users as one clear line."""
+"""Errors that reach users as one clear line (a line per problem when several are found at once)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -27,6 +28,19 @@ class PressexportError(Exception):
 
 class InputError(PressexportError):
     """The article, its front matter or one of its assets is unusable."""
+
+
+class InputErrors(InputError):
+    """Several problems of one input, found together (an article's front matter is checked in full)."""
+
+    def __init__(self, errors: Sequence[InputError], *, where: str | Path, message: str):
+        self.errors = tuple(errors)
+        super().__init__(message, where=where)
+
+    def one_line(self) -> str:
+        """The summary, then each problem on a line of its own: the one error that takes several lines, so
+        that a user sees every problem at once, each with its file and line."""
+        return "\n".join([super().one_line(), *(f"  {error.one_line()}" for error in self.errors)])
 
 
 class UnknownLicence(InputError):

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from html import escape
 
+from babel.dates import format_date
+
+from .dates import parse_iso
 from .model import Article, Cover, Licence
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+# Babel's patterns for a year, a month and a day, by how many parts the ISO date has.
+DATE_PATTERNS = {1: "yyyy", 2: "MMMM yyyy", 3: "d MMMM yyyy"}
+DATE_LOCALE = "en"  # the editions' own words are English
 
 
 def human_date(iso: str) -> str:
-    """'2020-04' → 'April 2020'; '2020-04-01' → '1 April 2020'; '2020' stays."""
-    parts = iso.split("-")
-    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        month_year = f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-        return f"{int(parts[2])} {month_year}" if len(parts) == 3 and parts[2].isdigit() else month_year
-    return iso
+    """'2020-04' → 'April 2020'; '2020-04-01' → '1 April 2020'; '2020' stays; anything else is kept as it is."""
+    parsed = parse_iso(iso)
+    if parsed is None:
+        return iso
+    day, parts = parsed
+    return format_date(day, DATE_PATTERNS[parts], locale=DATE_LOCALE)
 
 
 def publication_of(article: Article) -> str:

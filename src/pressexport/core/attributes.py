@@ -7,12 +7,12 @@ import re
 
 from lxml import etree
 
+from ..langtags import is_language_tag
 from .links import normalise_url
 from .sanitise import ALLOWED_ATTRIBUTES, GENERIC_ATTRIBUTES
 
 # --- attribute values ---
 INTEGER = re.compile(r"^-?[0-9]+$")
-LANGUAGE_TAG = re.compile(r"^(?:[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)?$")
 TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify|start|end)\s*;?\s*$", re.IGNORECASE)
 ENUMERATIONS = {"dir": {"ltr", "rtl", "auto"}, "scope": {"row", "col", "rowgroup", "colgroup"}}
 NUMBER_RANGES = {"colspan": (1, 1000), "rowspan": (0, 65534), "span": (1, 1000)}
@@ -58,7 +58,7 @@ def attribute_value(element: etree._Element, name: str, value: str) -> str | Non
     if name in ENUMERATIONS:
         return value.lower() if value.lower() in ENUMERATIONS[name] else None
     if name == "lang":
-        return value if LANGUAGE_TAG.fullmatch(value) else None
+        return value if value == "" or is_language_tag(value) else None  # "": the language is unknown
     if name == "datetime":
         return value if valid_datetime(value, TIME_DATETIMES if element.tag == "time" else EDIT_DATETIMES) else None
     if name == "style":
