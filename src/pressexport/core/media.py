@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..images import extension, load_image, placeholder_image
-from ..remote import fetch
 from ..errors import InputError
 from ..model import Article, Asset, Input
 from ..paths import inside_root
@@ -87,6 +86,8 @@ def loaded_asset(load, src: str, alt: str) -> tuple[Asset, str]:
 
 def remote_image(url: str) -> tuple[bytes, str]:
     """Fetch an image over http(s) (timeout, size cap) and normalise it like a local one."""
+    from ..remote import fetch  # only with --allow-remote: http.client and ssl cost every other run 30 ms
+
     data = fetch(url)
     with tempfile.TemporaryDirectory(prefix="pressexport-") as folder:
         path = Path(folder) / (Path(urlsplit(url).path).name or "image")
