@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from pressexport import remote
+from pressexport import hosts, remote
 from pressexport.errors import InputError
 
 PUBLIC = ipaddress.ip_address("127.0.0.2")
@@ -338,7 +338,7 @@ def test_an_idna_host_is_looked_up_and_sent_encoded(public, port):
     ("::1", "::1"), ("2001:db8::1", "2001:db8::1")])
 def test_ascii_host(host, encoded):
     """UTS 46, not the IDNA 2003 codec (faß.de -> fass.de); ASCII names and IP literals are kept."""
-    assert remote.ascii_host(host) == encoded
+    assert hosts.ascii_host(host) == encoded
 
 
 def test_a_host_idna_refuses_is_a_clear_error():

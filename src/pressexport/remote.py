@@ -14,9 +14,9 @@ import ssl
 from collections.abc import Callable, Sequence
 from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
-import idna
 
 from .errors import InputError
+from .hosts import ascii_host
 
 TIMEOUT_SECONDS = 10
 MAX_BYTES = 20 * 1024 * 1024
@@ -102,16 +102,6 @@ def checked_target(current: str, url: str, accept: PublicCheck, resolve: Resolve
         where = "" if current == url else f"it redirects to '{current}', and "
         raise InputError(f"refused to fetch '{url}': {where}{describe_address(host, refused[0])}")
     return Target(current, parts, host, port, addresses)
-
-
-def ascii_host(host: str) -> str:
-    """The host as DNS knows it: IP literals and ASCII names as they are, others IDNA-encoded (UTS 46).
-
-    Python's own "idna" codec is IDNA 2003, which maps faß.de to fass.de, a different domain.
-    """
-    if host.isascii():
-        return host.lower()
-    return idna.encode(host, uts46=True).decode("ascii")
 
 
 def describe_address(host: str, address: Address) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import idna
 from lxml import etree
 
+from ..hosts import ascii_host
 from ..model import Article
 from .ids import ids_in
 from .tree import unwrap
@@ -93,7 +94,7 @@ def web_netloc(parts) -> str | None:
     if ":" in host:
         host = f"[{ipaddress.IPv6Address(host).compressed}]"
     else:
-        host = host.lower() if host.isascii() else idna.encode(host, uts46=True).decode("ascii")
+        host = ascii_host(host)
         if not all(HOST_LABEL.fullmatch(label) for label in host.removesuffix(".").split(".")):
             return None
     user = ""
