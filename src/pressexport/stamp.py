@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from .dates import parse_iso
 from .model import Article
 
 EPOCH_FALLBACK = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the earliest time a zip entry can hold
@@ -18,24 +19,13 @@ def edition_time(article: Article) -> dt.datetime:
         return within_zip_range(dt.datetime.fromtimestamp(min(int(epoch), int(LATEST.timestamp())),
                                                           tz=dt.timezone.utc))
     for iso in (article.date, article.first_published.date if article.first_published else ""):
-        parsed = parse_partial_date(iso)
+        parsed = parse_iso(iso)
         if parsed:
-            return within_zip_range(parsed)
+            day, _parts = parsed
+            return within_zip_range(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
     return EPOCH_FALLBACK
 
 
 def within_zip_range(when: dt.datetime) -> dt.datetime:
     """Clamp to the times a zip entry can record (1980 to 2107)."""
     return min(LATEST, max(EPOCH_FALLBACK, when))
-
-
-def parse_partial_date(iso: str) -> dt.datetime | None:
-    """'2020', '2020-04' or '2020-04-01' as a UTC datetime; None when empty or invalid."""
-    parts = [int(p) for p in iso.split("-")[:3] if p.isdigit()] if iso else []
-    if not parts:
-        return None
-    year, month, day = (parts + [1, 1])[:3]
-    try:
-        return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
-    except ValueError:
-        return None
