@@ -63,3 +63,35 @@ def test_font_clock_stamps_saved_fonts_with_the_render_time():
 def test_weasyprint_is_the_pinned_major_version():
     """The internals above were checked against WeasyPrint 70."""
     assert weasyprint.__version__.split(".")[0] == "70"
+
+
+LIBRARY_NAMES = ["gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0", "libgobject-2.0-0", "nosuchlib-pressexport"]
+
+
+def test_cached_loader_lookup_answers_as_ctypes_does():
+    """``native_libs`` answers find_library from one ``ldconfig -p``; ctypes' own answer is the reference."""
+    import ctypes.util
+
+    from pressexport.backends.native_libs import libraries_looked_up_once
+
+    expected = {name: ctypes.util.find_library(name) for name in LIBRARY_NAMES}
+    with libraries_looked_up_once():
+        found = {name: ctypes.util.find_library(name) for name in LIBRARY_NAMES}
+    assert found == expected
+    assert expected["pango-1.0"], "Pango is installed, so ctypes must find it"
+
+
+def test_loading_the_pdf_backend_starts_at_most_one_process():
+    """cffi asks ctypes.util.find_library about each of WeasyPrint's library names; without the cached
+    lookup that starts ldconfig, gcc and ld some fifty times before the first PDF."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "started = []\n"
+             "sys.addaudithook(lambda event, args: started.append(args[1]) if event == 'subprocess.Popen' else None)\n"
+             "from pressexport import backends\n"
+             "backends.load('pdf')\n"
+             "print(len(started), started)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert int(out.split()[0]) <= 1, out

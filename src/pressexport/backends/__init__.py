@@ -6,6 +6,7 @@ import importlib
 from types import ModuleType
 
 from ..resources import use_shipped_fonts_only
+from .native_libs import libraries_looked_up_once
 
 # format → the module that writes it; each has render(rendered, options) -> bytes and write(rendered, path, options)
 BACKENDS = {"pdf": "pressexport.backends.pdf", "epub": "pressexport.backends.epub"}
@@ -15,6 +16,8 @@ ECO = "pressexport.backends.ecoprint"  # the eco edition: a layer over the PDF b
 def load(name: str) -> ModuleType:
     """The backend for a format (or ``ECO``), imported on first use; the PDF engine's fonts are set up first."""
     module = BACKENDS.get(name, name)
-    if module != BACKENDS["epub"]:
-        use_shipped_fonts_only()  # before WeasyPrint starts fontconfig, which reads its settings once
-    return importlib.import_module(module)
+    if module == BACKENDS["epub"]:
+        return importlib.import_module(module)
+    use_shipped_fonts_only()  # before WeasyPrint starts fontconfig, which reads its settings once
+    with libraries_looked_up_once():  # WeasyPrint opens its native libraries as it is imported
+        return importlib.import_module(module)
