@@ -76,7 +76,7 @@ def plain(output: str) -> str:
         (["build", "--help"], ["--out", "--page-size", "--pdf-variant", "--root", "--quiet", "--verbose"], []),
         (["pdf", "--help"], ["--out", "--page-size", "--pdf-variant", "--root", "--quiet", "--verbose"], []),
         (["epub", "--help"], ["--out", "--root", "--quiet", "--verbose"], ["--page-size", "--pdf-variant", "--eco"]),
-        (["batch", "--help"], ["--out", "--page-size", "--eco", "--force", "--quiet", "--verbose"], ["--root"]),
+        (["batch", "--help"], ["--out", "--root", "--page-size", "--eco", "--force", "--quiet", "--verbose"], []),
     ],
 )
 def test_help(runner, args, present, absent):

@@ -15,6 +15,7 @@ from lxml import etree
 from PIL import Image
 
 from conftest import CORPUS_ARTICLES, CORPUS_LOGS, SEED, write_article
+from pressexport.diagnostics import collecting
 from pressexport.core import render_article
 from pressexport.model import RenderedArticle
 from pressexport.source import load_article
@@ -82,7 +83,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", CASES)
-@pytest.mark.expected_logs(r"image\(s\) not available", r"has no alt text", r"dropped template tags")
+@pytest.mark.expected_logs(r"image .* not available", r"has no alt text", r"dropped template tags")
 def test_every_case_is_well_formed_xml(tmp_path, name):
     extra = RELATED if name == "related" else ""
     rendered = render(tmp_path, CASES[name], extra)
@@ -233,7 +234,7 @@ def test_unsafe_markup_keeps_safe_text(tmp_path):
         '<p style="background:url(https://evil.example/)">x</p>',
     ],
 )
-@pytest.mark.expected_logs(r"image\(s\) not available", r"has no alt text")
+@pytest.mark.expected_logs(r"image .* not available", r"has no alt text")
 def test_other_unsafe_forms_are_removed(tmp_path, markup):
     html = render(tmp_path, markup + "\n").body_html.lower()
     for needle in ("javascript", "data:", "onerror", "onload", "<svg", "<object", "<embed", "<base",
@@ -279,15 +280,17 @@ def test_link_to_missing_anchor_is_unwrapped_and_existing_kept(tmp_path):
 # --- images ---------------------------------------------------------------------------------------
 
 
-def test_missing_image_is_a_placeholder_with_one_warning(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="pressexport"):
-        rendered = render(tmp_path, "![A missing picture](missing.png)\n\n![Another](gone.jpg)\n")
+def test_missing_image_is_a_placeholder_with_one_warning_each(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="pressexport"), collecting() as diagnostics:
+        rendered = render(tmp_path, "![A missing picture](missing.png)\n\n![Another](gone.jpg)\n\n![Again](gone.jpg)\n")
     image_warnings = [m for m in core_warnings(caplog) if "image" in m]
-    assert len(image_warnings) == 1
-    assert "missing.png" in image_warnings[0] and "gone.jpg" in image_warnings[0]
+    assert len(image_warnings) == 2  # the same image missing twice is said once
+    assert [(d.code, d.file) for d in diagnostics] == [("image-missing", str(tmp_path / "article.md"))] * 2
+    assert "'missing.png' not available (not found)" in image_warnings[0]
+    assert "'gone.jpg' not available (not found)" in image_warnings[1]
     # attribute order is lxml's: <img alt=… src=… class="missing-image"/>
     images = parse(rendered.body_html).xpath('//img[@class="missing-image"]')
-    assert [img.get("alt") for img in images] == ["A missing picture", "Another"]
+    assert [img.get("alt") for img in images] == ["A missing picture", "Another", "Again"]
     assets = {asset.name: asset for asset in rendered.assets}
     for img in images:
         asset = assets[img.get("src")]
@@ -335,7 +338,7 @@ def test_image_outside_root_is_a_placeholder(tmp_path, caplog):
     assert any("outside" in m for m in core_warnings(caplog))
 
 
-@pytest.mark.expected_logs(r"image\(s\) not available")
+@pytest.mark.expected_logs(r"image .* not available")
 def test_remote_image_is_a_placeholder(tmp_path):
     rendered = render(tmp_path, "![Remote](https://example.com/r.png)\n")
     assert parse(rendered.body_html).xpath('//img[@class="missing-image"]/@alt') == ["Remote"]
@@ -428,7 +431,7 @@ def test_jekyll_toc_include_is_dropped_with_warning(tmp_path, caplog):
     assert len(dropped) == 1 and "include toc.html" in dropped[0]
 
 
-@pytest.mark.expected_logs(r"image\(s\) not available")
+@pytest.mark.expected_logs(r"image .* not available")
 def test_hugo_figure_shortcode_becomes_img(tmp_path):
     rendered = render(tmp_path, '{{< figureforgallery src="a.png" alt="A" >}}\n\nText.\n')
     assert parse(rendered.body_html).xpath("//img/@alt") == ["A"]
@@ -488,7 +491,7 @@ def test_kramdown_markdown_span_cells_are_rendered(tmp_path):
     assert "**" not in tree.xpath("string(//td[1])")
 
 
-@pytest.mark.expected_logs(r"image\(s\) not available")
+@pytest.mark.expected_logs(r"image .* not available")
 def test_entities_in_template_tag_captions_are_decoded(tmp_path):
     body = '{% include figure.html filename="f.png" alt="A&nbsp;picture" caption="Figure&nbsp;9&nbsp;: Exemples" %}\n'
     tree = parse(render(tmp_path, body).body_html)
@@ -670,7 +673,7 @@ def test_related_url_is_encoded(tmp_path):
     assert parse(rendered.body_html).xpath("//aside//a/@href") == ["https://example.org/a%20b"]
 
 
-@pytest.mark.expected_logs(r"image\(s\) not available")
+@pytest.mark.expected_logs(r"image .* not available")
 def test_notes_get_the_same_repairs_as_the_body(tmp_path):
     body = ('Text[^1] and <span id="dup">b</span>.\n\n'
             '[^1]: See [rel](foo.html), [web](https://example.org/a b), <span id="dup">a</span> '
@@ -696,6 +699,6 @@ def test_author_html_cannot_pass_for_a_note_call(tmp_path):
 def test_data_and_file_image_sources_are_named_in_the_warning_and_never_loaded(tmp_path, caplog):
     body = "![a](data:image/png;base64,iVBORw0KGgo=)\n\n![b](file:///etc/passwd)\n\n[c](file:///etc/hosts)\n"
     rendered = render(tmp_path, body)
-    warning = next(r.getMessage() for r in caplog.records if "not available" in r.getMessage())
-    assert "data:image/png" in warning and "file:///etc/passwd" in warning and "never loaded" in warning
+    warnings = " ".join(r.getMessage() for r in caplog.records if "not available" in r.getMessage())
+    assert "data:image/png" in warnings and "file:///etc/passwd" in warnings and "never loaded" in warnings
     assert "data:" not in rendered.body_html and "file:" not in rendered.body_html

@@ -43,7 +43,7 @@ def test_seed_claims_conformance(tmp_path):
     book = build_epub(SEED)
     assert opf_meta(book, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
     assert "structuralNavigation" in opf_meta(book, "schema:accessibilityFeature")
-    assert opf_meta(book, "schema:accessMode") == ["textual"]
+    assert opf_meta(book, "schema:accessMode") == ["textual", "visual"]  # the cover is an image
     assert opf_meta(book, "dcterms:license") == ["https://creativecommons.org/licenses/by-sa/4.0/"]
 
 
@@ -53,9 +53,25 @@ def test_an_image_without_alt_text_withdraws_the_claims(tmp_path, caplog):
     features = opf_meta(book, "schema:accessibilityFeature")
     assert "alternativeText" not in features
     assert opf_meta(book, "dcterms:conformsTo") == []
-    assert "1 of 1 images" in opf_meta(book, "schema:accessibilitySummary")[0]
+    assert "1 of 2 images" in opf_meta(book, "schema:accessibilitySummary")[0]  # the photo and the cover
     assert opf_meta(book, "schema:accessModeSufficient") == ["textual,visual"]
     assert any("has no alt text" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.expected_logs(r"has no alt text")
+@pytest.mark.parametrize("body", [
+    "## One\n\nText.[^1]\n\n[^1]: A note with ![](photo.png) inside.",
+    "## One\n\n<figure><img src=\"photo.png\" alt=\"A navy box\"/><figcaption>Seen beside "
+    "<img src=\"photo.png\"/></figcaption></figure>",
+    "## One\n\n| a | b |\n|---|---|\n| ![](photo.png) | x |",
+], ids=["in a footnote", "in a caption", "in a table"])
+def test_an_unlabelled_image_anywhere_in_the_book_withdraws_the_claims(tmp_path, body):
+    """The assessment reads the documents the book carries, not the body alone."""
+    picture(tmp_path / "a")
+    book = build_epub(article_with(tmp_path, body))
+    assert opf_meta(book, "dcterms:conformsTo") == []
+    assert "alternativeText" not in opf_meta(book, "schema:accessibilityFeature")
+    assert re.search(r"text alternatives for 1 of \d+ images", opf_meta(book, "schema:accessibilitySummary")[0])
 
 
 def test_described_images_are_claimed(tmp_path):

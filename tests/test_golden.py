@@ -31,8 +31,8 @@ SEED_CASE = SEED.parent.name  # "russia-coronavirus-aid"
 FIXTURE_CASES = {path.parent.name: path for path in sorted(FIXTURES.glob("*/article.md"))}
 HTML_CASES = {**FIXTURE_CASES, SEED_CASE: SEED, **{path.stem: path for path in CORPUS_ARTICLES}}
 EXPECTED_LOGS = {
-    "end-mark": (r"1 image\(s\) not available",),
-    "images-missing": (r"4 image\(s\) not available",),
+    "end-mark": (r"image .* not available",),
+    "images-missing": (r"image .* not available",),
     "related": (r"no related item 'missing-key'",),
     **{path.stem: CORPUS_LOGS for path in CORPUS_ARTICLES},
 }

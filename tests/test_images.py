@@ -143,7 +143,7 @@ def test_long_titles_fit_inside_the_margins(title, lang):
     assert _margins_are_blank(image, margin=120)
 
 
-@pytest.mark.expected_logs(r"NotoSerif-Bold.ttf has no glyphs for U\+1F30D U\+56E2 U\+7ED3")
+@pytest.mark.expected_logs(r"NotoSerif-Bold.ttf: no glyphs for U\+1F30D U\+56E2 U\+7ED3")
 def test_cover_without_text_or_with_unsupported_characters():
     assert _open(generate_cover("", fonts_dir=FONTS, size=(400, 600))).size == (400, 600)
     # CJK and emoji have no glyphs in Noto Serif: they are left out, not drawn as boxes.

@@ -25,9 +25,11 @@ Examples are derandomised (the same ones every run) and nothing is stored in ``.
 
 Bugs these tests found are kept in ``KNOWN_BUGS``, each with its reduced reproducer and how to recognise
 it (a failure line, an EPUBCheck message). While a bug is known, the property tests tolerate what it
-explains (so they keep finding other problems) and ``test_known_bug`` runs its reproducer as a strict
+explains (so they keep finding other problems) and ``test_bug_reproducer`` runs its reproducer as a strict
 xfail: it must still fail that way, and once src/ is fixed it passes, which fails the run. Then move the
-entry to ``FIXED_BUGS``: every reproducer, known or fixed, is an explicit ``@example`` of the property tests.
+entry to ``FIXED_BUGS``, whose reproducers must build cleanly and pass EPUBCheck: every reproducer, known or
+fixed, is also an explicit ``@example`` of the property tests. A generated article that fails cleanly must
+owe it to its front matter: its body is then built again under plain front matter and must give an edition.
 """
 
 from __future__ import annotations
@@ -608,6 +610,7 @@ HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_ba
           HealthCheck.filter_too_much]
 PROPERTY_SETTINGS = dict(deadline=None, derandomize=True, database=None, suppress_health_check=HEALTH,
                          print_blob=False)
+PLAIN_FRONT = "title: Plain\nlang: en\nlicence: CC0-1.0\n"  # valid front matter, to try a body on its own
 HOSTILE_EXAMPLE = ('<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n'
                    '<a href="javascript:alert(1)">x</a> <svg onload=alert(1)><script>1</script></svg>\n\n'
                    "- a\n    > b\n    > - c [^1] \u202e\u200d\U0001f468\u200d\U0001f469\n\n[^1]: \x00\x1f note\n")
@@ -635,9 +638,10 @@ def test_epub_builds_or_fails_cleanly(workspace, front, body):
     or one clean error line."""
     text = article_text(front, body)
     outcome = build_article(workspace, text, "epub")
-    if outcome.written is None:
+    if outcome.written is None:  # a clean failure must be the front matter's: the body alone still builds
         EPUB_FAILURES.append(outcome.failure)
-        return
+        outcome = build_article(workspace, article_text(PLAIN_FRONT, body), "epub")
+        assert outcome.written is not None, f"the body fails on its own: {outcome.failure}\n{describe(text)}"
     documents = xhtml_documents(outcome.written)
     problems = active_content(documents)
     assert not problems, "\n".join(problems[:10]) + "\n" + describe(text)
@@ -674,6 +678,9 @@ def test_pdf_builds_or_fails_cleanly(workspace, front, body):
     """Each generated article gives a PDF whose text pypdf extracts, or one clean error line."""
     text = article_text(front, body)
     outcome = build_article(workspace, text, "pdf")
+    if outcome.written is None:  # a clean failure must be the front matter's: the body alone still builds
+        outcome = build_article(workspace, article_text(PLAIN_FRONT, body), "pdf")
+        assert outcome.written is not None, f"the body fails on its own: {outcome.failure}\n{describe(text)}"
     if outcome.written is not None:
         extracted = " ".join(pdf_text(outcome.written).split())
         assert "Credits and licence" in extracted, (
@@ -681,11 +688,11 @@ def test_pdf_builds_or_fails_cleanly(workspace, front, body):
 
 
 @pytest.fixture(scope="module")
-def known_bug_builds(tmp_path_factory) -> dict[str, tuple[list, dict]]:
-    """Every KNOWN_BUGS reproducer built in both formats without tolerance: {name: (outcomes or the
-    AssertionError, EPUBCheck messages of its EPUB)}, the EPUBs checked in one batch."""
+def bug_builds(tmp_path_factory) -> dict[str, tuple[list, dict]]:
+    """Every reproducer, of KNOWN_BUGS and FIXED_BUGS, built in both formats without tolerance: {name:
+    (outcomes or the AssertionError, EPUBCheck messages of its EPUB)}, the EPUBs checked in one batch."""
     workspace, built = tmp_path_factory.mktemp("known-bugs"), {}
-    for bug in KNOWN_BUGS:
+    for bug in [*KNOWN_BUGS, *FIXED_BUGS]:
         try:
             built[bug.name] = [build_article(workspace, bug.text, fmt, tolerate_known=False) for fmt in ("epub", "pdf")]
         except AssertionError as exc:
@@ -700,18 +707,28 @@ class StillBroken(AssertionError):
     """A known bug's reproducer still fails the way KNOWN_BUGS describes."""
 
 
-@pytest.mark.xfail(strict=True, raises=StillBroken, reason="a known bug in src/, reduced from a generated article")
-@pytest.mark.parametrize("bug", KNOWN_BUGS, ids=[bug.name for bug in KNOWN_BUGS])
-def test_known_bug(known_bug_builds, bug):
-    """The reproducer builds both editions cleanly. While the bug lasts it fails as described (strict xfail);
-    failing any other way is a real failure, and passing (XPASS) fails the run: then delete the KNOWN_BUGS
-    entry, which the property tests stop tolerating, and its reproducer stays an explicit example."""
-    outcomes, messages = known_bug_builds[bug.name]
+BUG_CASES = [
+    *(pytest.param(bug, id=bug.name, marks=pytest.mark.xfail(
+        strict=True, raises=StillBroken, reason="a known bug in src/, reduced from a generated article"))
+      for bug in KNOWN_BUGS),
+    *(pytest.param(bug, id=f"fixed-{bug.name}") for bug in FIXED_BUGS),
+]
+
+
+@pytest.mark.expected_logs(*GENERATED_ARTICLE_LOGS)
+@pytest.mark.parametrize("bug", BUG_CASES)
+def test_bug_reproducer(bug_builds, bug):
+    """The reproducer builds both editions (its EPUB passing EPUBCheck) or fails with one clean line. A fixed
+    bug's reproducer must (a regression fails here); a known bug's fails as described while it lasts (strict xfail), and
+    failing any other way is a real failure, passing (XPASS) fails the run: then move its entry from
+    KNOWN_BUGS to FIXED_BUGS."""
+    outcomes, messages = bug_builds[bug.name]
     if isinstance(outcomes, AssertionError):
         if bug.explains_failure(str(outcomes)):
             raise StillBroken(f"{bug.name}: {bug.symptom}") from outcomes
         raise outcomes
-    assert all(outcome.written for outcome in outcomes), [outcome.failure for outcome in outcomes]
+    if outcomes[0].written is None:
+        return  # one clean error line naming the file (build_article checked it): the fix for bad input
     documents = xhtml_documents(outcomes[0].written)
     assert not active_content(documents)
     if messages and all(bug.explains_message(message) for message in messages):

@@ -11,18 +11,37 @@ from __future__ import annotations
 
 import errno
 import http.server
+import io
 import ipaddress
 import sys
 import threading
 import time
+import zipfile
 from contextlib import contextmanager
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from PIL import Image
 
+from conftest import write_article
 from pressexport import hosts, remote
 from pressexport.errors import InputError
 
+def png_bytes() -> bytes:
+    """A small real PNG, as a remote image."""
+    out = io.BytesIO()
+    Image.new("RGB", (24, 16), (10, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = png_bytes()
+# path → (body, declared length or None, pause between bytes)
+STREAMS = {
+    "/drip": (b"y" * 60, 60, 0.1),  # every byte well within a 1 s socket timeout; 6 s in all
+    "/big-declared": (b"z" * 10, 5000, 0.0),  # declares more than the cap, sends little
+    "/big-unsized": (b"z" * 5000, None, 0.0),  # says nothing of its size, sends more than the cap
+    "/short": (b"s" * 10, 100, 0.0),  # closes after 10 of the 100 bytes it declared
+}
 PUBLIC = ipaddress.ip_address("127.0.0.2")
 PRIVATE = ipaddress.ip_address("127.0.0.1")
 # Open recorders: each gets the address of every socket.connect made while it is open.
@@ -62,6 +81,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.redirect(parts)
         if parts.path == "/missing":
             return self.send_error(404)
+        if parts.path in STREAMS:
+            return self.stream(*STREAMS[parts.path])
+        if parts.path.endswith(".png"):
+            return self.stream(PNG, len(PNG))
         body = self.server.name.encode() if parts.path == "/name" else b"x" * (5000 if parts.path == "/big" else 10)
         try:
             self.send_response(200)
@@ -70,6 +93,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (the timeout test)
+
+    def stream(self, body: bytes, declared: int | None, pause: float = 0.0) -> None:
+        """Send ``body`` a chunk at a time (``pause`` between chunks), declaring ``declared`` bytes (or no
+        length: then the end of the body is the end of the connection)."""
+        try:
+            self.send_response(200)
+            if declared is not None:
+                self.send_header("Content-Length", str(declared))
+            else:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            for start in range(0, len(body), 1 if pause else len(body) or 1):
+                self.wfile.write(body[start:start + (1 if pause else len(body))])
+                self.wfile.flush()
+                time.sleep(pause)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up
 
     def redirect(self, parts) -> None:
         """Send a 302 to the ``to`` query parameter, to /loop itself, or to a local file."""
@@ -182,14 +223,57 @@ def test_fetches_a_small_body(server):
     assert remote.fetch(f"{server}/small", allow_private=True) == b"x" * 10
 
 
-def test_refuses_a_body_over_the_cap(server):
-    with pytest.raises(InputError, match="limit"):
-        remote.fetch(f"{server}/big", max_bytes=1000, allow_private=True)
+def test_refuses_a_body_that_declares_more_than_the_cap_before_reading_it(server):
+    with pytest.raises(InputError, match=r"declares 5,000 bytes, over the limit of 1,000"):
+        remote.fetch(f"{server}/big-declared", max_bytes=1000, allow_private=True)
 
 
-def test_times_out(server):
-    with pytest.raises(InputError, match="cannot fetch"):
+def test_refuses_a_body_that_grows_past_the_cap_without_declaring_it(server):
+    with pytest.raises(InputError, match=r"is over the limit of 1,000 bytes"):
+        remote.fetch(f"{server}/big-unsized", max_bytes=1000, allow_private=True)
+    assert remote.fetch(f"{server}/big-unsized", max_bytes=5000, allow_private=True) == b"z" * 5000
+
+
+def test_a_body_cut_short_is_an_error_not_a_truncated_file(server):
+    with pytest.raises(InputError, match="closed after 10 of 100 bytes"):
+        remote.fetch(f"{server}/short", allow_private=True)
+
+
+def test_times_out_waiting_for_the_headers(server):
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"no complete answer within 0.5 s"):
         remote.fetch(f"{server}/slow", timeout=0.5, allow_private=True)
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_server_that_drips_bytes_is_held_to_the_deadline(server):
+    """Each byte comes well within the timeout; the whole body would take 6 s."""
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"no complete answer within 1 s"):
+        remote.fetch(f"{server}/drip", timeout=1, allow_private=True)
+    assert time.monotonic() - started < 2
+
+
+def test_the_deadline_covers_the_redirects_too(public, port):
+    """A redirect answered at once, then a slow hop: the time of both counts."""
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"no complete answer within 1 s"):
+        remote.fetch(redirect_url(port, f"http://public.test:{port}/drip"), timeout=1,
+                     resolve=Resolver({"public.test": "127.0.0.2"}), is_public=plays_public)
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("address", [
+    "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::808:808", "::7f00:1", "::8.8.8.8", "::ffff:127.0.0.1",
+    "::ffff:8.8.8.8", "::ffff:0:7f00:1", "::ffff:0:808:808", "2002:7f00:1::1", "2001:db8::1", "fe80::1",
+    "fc00::1", "100.64.0.1", "198.18.0.1", "169.254.169.254", "0.1.2.3"])
+def test_addresses_that_are_not_global_are_refused(address):
+    assert not remote.is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2606:4700:4700::1111", "64:ff9b::808:808", "2002:808:808::1"])
+def test_global_addresses_pass(address):
+    assert remote.is_public_address(ipaddress.ip_address(address))
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "data:text/plain,hi", "http://[::1/x"])
@@ -344,3 +428,111 @@ def test_ascii_host(host, encoded):
 def test_a_host_idna_refuses_is_a_clear_error():
     with pytest.raises(InputError, match=r"^cannot fetch 'http://\u0300a\.de/': bad host or port"):
         remote.fetch("http://\u0300a.de/")
+
+
+# --- HTTPS, against a throwaway certificate authority ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def authority():
+    """A certificate authority of the tests' own (trustme), and a certificate for public.test from it."""
+    import trustme
+
+    ca = trustme.CA()
+    return ca, ca.issue_cert("public.test")
+
+
+@pytest.fixture(scope="module")
+def https_port(authority):
+    """An HTTPS server on 127.0.0.2 presenting the certificate for public.test."""
+    import ssl
+
+    _ca, certificate = authority
+    httpd = http.server.ThreadingHTTPServer((str(PUBLIC), 0), Handler)
+    httpd.name, httpd.requests = "secure", []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate.configure_cert(context)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def trusting(authority, tmp_path, monkeypatch):
+    """The system's trust store replaced by the tests' authority (OpenSSL reads SSL_CERT_FILE)."""
+    ca, _certificate = authority
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+
+
+def test_https_is_fetched_with_the_certificate_checked(https_port, trusting):
+    assert fetch_as_public(f"https://public.test:{https_port}/name") == b"secure"
+
+
+def test_https_from_an_untrusted_authority_is_refused(https_port):
+    with pytest.raises(InputError, match="CERTIFICATE_VERIFY_FAILED"):
+        fetch_as_public(f"https://public.test:{https_port}/name")
+
+
+def test_https_with_a_certificate_for_another_host_is_refused(https_port, trusting):
+    with pytest.raises(InputError, match="CERTIFICATE_VERIFY_FAILED|doesn't match|mismatch"):
+        fetch_as_public(f"https://other.test:{https_port}/name")
+
+
+# --- --allow-remote through a whole render, from the command line ------------------------------------
+
+
+@pytest.fixture
+def public_hosts(monkeypatch):
+    """public.test resolves to the public-playing server and passes the real checks, for the whole CLI."""
+    real_check = remote.is_public_address
+    monkeypatch.setattr(remote, "is_public_address", lambda address: address == PUBLIC or real_check(address))
+    monkeypatch.setattr(remote, "resolve_host", Resolver({"public.test": "127.0.0.2"}))
+
+
+def remote_article(tmp_path, port):
+    """An article with a remote image that exists, one that is missing, and two with awkward URL names."""
+    long_name = "a" * 300 + ".png"
+    body = (f"![A blue box](http://public.test:{port}/box.png)\n\n"
+            f"![A missing picture](http://public.test:{port}/missing)\n\n"
+            f"![Dots](http://public.test:{port}/images/..)\n\n"
+            f"![Long](http://public.test:{port}/{long_name})\n")
+    return write_article(tmp_path / "remote", "---\ntitle: Remote\nlang: en\nlicence: CC0-1.0\n---\n\n" + body)
+
+
+@pytest.mark.expected_logs(r"not available \(cannot fetch .*/missing': HTTP 404",
+                           r"not available \(downloaded-image is not an image")
+def test_allow_remote_puts_fetched_images_in_both_editions(tmp_path, public, port, public_hosts):
+    from typer.testing import CliRunner
+
+    from pressexport.cli import app
+
+    article = remote_article(tmp_path, port)
+    result = CliRunner().invoke(app, ["build", str(article), "--allow-remote", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+    assert result.output.count("warning:") == 2, result.output  # the 404 and the page that is not an image
+    book = zipfile.ZipFile(tmp_path / "out" / "remote.epub")
+    pictures = [name for name in book.namelist() if name.startswith("EPUB/images/") and "missing" not in name
+                and "cover" not in name]
+    assert len(pictures) == 1  # the box and the 300-character name are the same PNG
+    assert Image.open(io.BytesIO(book.read(pictures[0]))).size == (24, 16)
+    requested = [path for _host, path in public.requests]
+    assert "/box.png" in requested and "/missing" in requested
+    pdf = (tmp_path / "out" / "remote.pdf").read_bytes()
+    assert pdf.count(b"/Subtype /Image") >= 2  # the box, the placeholders
+
+
+@pytest.mark.expected_logs(r"not available \(remote; --allow-remote fetches it\)")
+def test_without_allow_remote_nothing_is_fetched(tmp_path, public, port, public_hosts):
+    from typer.testing import CliRunner
+
+    from pressexport.cli import app
+
+    article = remote_article(tmp_path, port)
+    with connections() as seen:
+        result = CliRunner().invoke(app, ["epub", str(article), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert seen == [] and public.requests == []

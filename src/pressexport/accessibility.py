@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lxml import html as lxml_html
+from lxml import etree
 
 from .model import RenderedArticle
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+IMG = "{http://www.w3.org/1999/xhtml}img"
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,10 @@ class AccessibilityReport:
         return text
 
 
-def assess(rendered: RenderedArticle) -> AccessibilityReport:
-    """Inspect the rendered body: image alternatives and heading order."""
-    tree = lxml_html.fragment_fromstring(rendered.body_html or "<p></p>", create_parent="div")
-    images = tree.xpath(".//img")
+def assess(rendered: RenderedArticle, documents: Iterable[str]) -> AccessibilityReport:
+    """Inspect the very XHTML documents the edition carries (text, notes, captions, credits, cover page):
+    image alternatives, and the heading order of the text."""
+    images = [img for document in documents for img in etree.fromstring(document.encode()).iter(IMG)]
     without_alt = [img for img in images if not (img.get("alt") or "").strip()]
     return AccessibilityReport(
         images=len(images),

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .version import __version__
-from .atomic import write_atomic
-from .build import BuildOptions, BuildReport, Built, build_into, find_articles
+from .build import BuildOptions, BuildReport, Built, build_into
+from .diagnostics import Diagnostic, collecting, counted, summary, warn
+from .discover import Job, plan
+from .record import Entry, Record, entry_for, up_to_date
 from .resources import styles_dir
+from .source import is_within
+from .version import __version__
 
-
-MANIFEST = ".pressexport-manifest.json"
-Progress = Callable[[int, int, Path, str], None]  # (index, total, article, "built" | "unchanged" | "failed")
+# (index, total, article, "built" | "unchanged" | "failed", the article's diagnostics)
+Progress = Callable[[int, int, Path, str, tuple[Diagnostic, ...]], None]
+DEGRADING = ("image-missing", "cover-missing")  # what makes an edition worse than the one it replaces
 
 
 @dataclass
@@ -23,34 +27,73 @@ class BatchReport(BuildReport):
     """A build report that also lists the articles skipped because nothing had changed."""
 
     unchanged: list[Path] = field(default_factory=list)
+    built: list[Path] = field(default_factory=list)  # articles built (their files are in ``written``)
+    skipped: list[Diagnostic] = field(default_factory=list)  # files found and refused (links out of the root)
 
 
 def batch(folder: str | Path, options: BuildOptions = BuildOptions(), *, force: bool = False,
           progress: Progress | None = None) -> BatchReport:
-    """Build every article under ``folder``; with a manifest in the output folder recording, for each
-    article, the files its last render read (source, images, cover) with their hashes and the settings,
-    articles whose editions are up to date are skipped (``force`` rebuilds them). The manifest is saved
-    after each article, so a killed run resumes where it stopped."""
+    """Build every article under ``folder``, skipping those whose editions are up to date in the record
+    kept in the output folder (``force`` rebuilds them). The content root is ``options.root``, else the
+    root of the last run into the same output folder when it holds ``folder`` (so one issue of an archive
+    can be rebuilt on its own, with the archive's shared files and layout), else ``folder``."""
     folder = Path(folder)
-    root = options.root or folder
-    articles = find_articles(folder)
-    manifest = {} if force else load_manifest(options.out_dir)
-    settings = settings_digest(options)
     report = BatchReport()
-    for index, path in enumerate(articles, start=1):
-        key = relative_key(path, folder)
-        if up_to_date(manifest.get(key, {}), settings):
-            report.unchanged.append(path)
-            status = "unchanged"
-        else:
-            built = build_into(report, path, root, options)
-            status = "built" if built is not None else "failed"
-            if built is not None:
-                manifest[key] = manifest_entry(built, settings)
-                save_manifest(options.out_dir, manifest)
-        if progress:
-            progress(index, len(articles), path, status)
+    with Record.open(options.out_dir) as record:
+        root = batch_root(folder, options.root, record)
+        with collecting() as found:
+            jobs, report.failures = plan([folder], root, options.out_dir)
+        report.skipped += found
+        report.diagnostics += found
+        record.set_root(root)
+        settings = settings_digest(options)
+        for index, job in enumerate(jobs, start=1):
+            status, diagnostics = batch_one(report, job, options, record, settings, force)
+            if progress:
+                progress(index, len(jobs), job.path, status, diagnostics)
     return report
+
+
+def batch_root(folder: Path, given: Path | None, record: Record) -> Path:
+    """The content root: given, else the record's when it holds the folder, else the folder itself."""
+    if given is not None:
+        return given.resolve()
+    previous = record.root
+    if previous is not None and is_within(folder.resolve(), previous):
+        return previous
+    return folder.resolve()
+
+
+def batch_one(report: BatchReport, job: Job, options: BuildOptions, record: Record, settings: str,
+              force: bool) -> tuple[str, tuple[Diagnostic, ...]]:
+    """Build one article unless it is up to date; record what it was built from. Returns its status."""
+    previous = record.get(job.key)
+    if not force and up_to_date(previous, settings, job.root, options.out_dir):
+        report.unchanged.append(job.path)
+        return "unchanged", ()
+    started = time.perf_counter()
+    built = build_into(report, job, options)
+    if built is None:
+        return "failed", ()
+    worse = degraded(previous, built, job)
+    report.diagnostics += worse
+    diagnostics = built.diagnostics + worse
+    report.built.append(job.path)
+    record.put(job.key, entry_for(built.inputs, built.written, diagnostics, settings=settings, root=job.root,
+                                  out_dir=options.out_dir, seconds=time.perf_counter() - started))
+    return "built", diagnostics
+
+
+def degraded(previous: Entry | None, built: Built, job: Job) -> tuple[Diagnostic, ...]:
+    """A diagnostic when the new editions lack images that the ones they replaced had."""
+    now = counted(built.diagnostics)
+    worse = Counter({code: now[code] for code in DEGRADING if now[code] > (previous.count(code) if previous else 0)})
+    if previous is None or not worse:
+        return ()
+    with collecting() as said:
+        warn("degraded", job.path, f"replaced editions that had fewer missing images by editions with "
+             f"{summary(worse)}; restore the missing files and run again")
+    return tuple(said)
 
 
 def settings_digest(options: BuildOptions) -> str:
@@ -61,46 +104,3 @@ def settings_digest(options: BuildOptions) -> str:
         digest.update(style.name.encode())
         digest.update(hashlib.sha256(style.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def manifest_entry(built: Built, settings: str) -> dict:
-    """What the manifest records of one article: the settings, every file read with its hash, the outputs."""
-    return {"settings": settings, "inputs": {str(item.path.resolve()): item.sha256 for item in built.inputs},
-            "outputs": [str(path) for path in built.written]}
-
-
-def up_to_date(entry: dict, settings: str) -> bool:
-    """Whether the last build used these settings, read files that are all unchanged, and its outputs exist."""
-    inputs = entry.get("inputs")
-    if entry.get("settings") != settings or not isinstance(inputs, dict) or not inputs:
-        return False
-    return (all(file_digest(Path(path)) == digest for path, digest in inputs.items())
-            and all(Path(path).is_file() for path in entry.get("outputs", [])))
-
-
-def file_digest(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes, or None when it is gone or unreadable."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def relative_key(path: Path, folder: Path) -> str:
-    """The article's path inside the batch folder, the manifest's key."""
-    return path.resolve().relative_to(folder.resolve()).as_posix()
-
-
-def load_manifest(out_dir: Path) -> dict:
-    """The previous run's manifest, or an empty one (missing or unreadable: rebuild everything)."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return data.get("articles", {}) if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def save_manifest(out_dir: Path, articles: dict) -> None:
-    """Write the manifest atomically (sorted, so that it diffs well)."""
-    text = json.dumps({"version": __version__, "articles": articles}, indent=1, sort_keys=True)
-    write_atomic(out_dir / MANIFEST, text.encode())

@@ -12,6 +12,8 @@ from .atomic import write_all_atomic
 from .backends import ECO, load
 from .options import BuildOptions, EpubOptions, PdfOptions
 from .core import render_article
+from .diagnostics import Diagnostic, collecting
+from .discover import Job, plan
 from .errors import PressexportError
 from .model import Input, RenderedArticle
 from .source import load_article
@@ -21,9 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
-
-
 @dataclass
 class BuildReport:
     """What a build wrote and what failed (one clear message per failure: a line per problem)."""
@@ -32,6 +31,7 @@ class BuildReport:
     failures: list[str] = field(default_factory=list)
     eco: dict[Path, EcoReport] = field(default_factory=dict)  # eco PDF written → its figures against the standard
     tracebacks: list[str] = field(default_factory=list)  # of internal errors (our bugs), for --verbose
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # every warning, in build order
 
     @property
     def ok(self) -> bool:
@@ -64,72 +64,69 @@ def write_eco_pdf(rendered: RenderedArticle, path: str | Path, options: PdfOptio
     return editions.report
 
 
-def find_articles(path: Path) -> list[Path]:
-    """A Markdown file as given, or every Markdown file under a folder (sorted, hidden ones skipped)."""
-    if not path.is_dir():
-        return [path]
-    found = [p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(path).parts)
-             and p.name.lower() not in {"readme.md", "license.md", "licence.md"}]
-    return sorted(found)
-
-
 def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build every requested format for every article; one bad article does not stop the others."""
     report = BuildReport()
-    for given in map(Path, paths):
-        root = options.root or (given if given.is_dir() else None)
-        for article_path in find_articles(given):
-            build_into(report, article_path, root, options)
+    with collecting() as found:
+        jobs, failures = plan([Path(p) for p in paths], options.root, options.out_dir)
+    report.failures += failures
+    report.diagnostics += found
+    for job in jobs:
+        build_into(report, job, options)
     return report
 
 
-def build_into(report: BuildReport, path: Path, root: Path | None, options: BuildOptions) -> Built | None:
+def build_into(report: BuildReport, job: Job, options: BuildOptions) -> Built | None:
     """Build one article into ``report``: what was written and read, or None and one line in the failures
     (the user's bad input as its own message; our own bugs as an internal error, traceback kept)."""
-    try:
-        built = build_one(path, root, options, report.eco)
-    except PressexportError as exc:
-        report.failures.append(exc.one_line())
-        return None
-    except Exception as exc:  # an engine bug must not stop the other articles
-        log.debug("internal error on %s", path, exc_info=True)
-        report.tracebacks.append(traceback.format_exc())
-        report.failures.append(f"{path}: internal error ({type(exc).__name__}: {exc}); "
-                               "please report it with this file (--verbose shows the traceback)")
-        return None
+    with collecting() as diagnostics:
+        try:
+            built = build_one(job, options, report.eco)
+        except PressexportError as exc:
+            report.failures.append(exc.one_line())
+            return None
+        except Exception as exc:  # an engine bug must not stop the other articles
+            log.debug("internal error on %s", job.path, exc_info=True)
+            report.tracebacks.append(traceback.format_exc())
+            report.failures.append(f"{job.path}: internal error ({type(exc).__name__}: {exc}); "
+                                   "please report it with this file (--verbose shows the traceback)")
+            return None
+        finally:
+            report.diagnostics += diagnostics
+    built = replace(built, diagnostics=tuple(diagnostics))
     report.written += built.written
     return built
 
 
 @dataclass(frozen=True)
 class Built:
-    """One article's build: the files written and the files its render read."""
+    """One article's build: the files written, the files its render looked for, what it warned about."""
 
     written: list[Path]
     inputs: tuple[Input, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def build_one(path: Path, root: Path | None, options: BuildOptions,
-              eco_reports: dict[Path, EcoReport] | None = None) -> Built:
+def build_one(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport] | None = None) -> Built:
     """Load and render one article in each requested format, then write the files: every edition is
     rendered and staged before any is renamed into place, so a failure leaves no half set of files."""
-    article = load_article(path, root=root)
+    article = load_article(job.path, root=job.root)
     rendered = render_article(article, allow_remote=options.allow_remote)
-    return Built(write_all_atomic(render_outputs(rendered, options, eco_reports)), rendered.inputs)
+    outputs = render_outputs(rendered, options, job.out_dir, eco_reports)
+    return Built(write_all_atomic(outputs), rendered.inputs)
 
 
-def render_outputs(rendered: RenderedArticle, options: BuildOptions,
+def render_outputs(rendered: RenderedArticle, options: BuildOptions, out_dir: Path,
                    eco_reports: dict[Path, EcoReport] | None) -> dict[Path, bytes]:
     """Every requested edition as bytes, by target path. With ``options.pdf.eco`` the PDF comes twice: the
     standard ``<slug>.pdf`` and the eco ``<slug>.eco.pdf`` (whose note compares them)."""
     slug = rendered.article.slug
     outputs: dict[Path, bytes] = {}
     for name in options.formats:
-        target = options.out_dir / f"{slug}.{name}"
+        target = out_dir / f"{slug}.{name}"
         if name == "pdf" and options.pdf.eco:
             editions = load(ECO).editions(rendered, options.pdf)
-            eco_target = options.out_dir / f"{slug}.eco.pdf"
+            eco_target = out_dir / f"{slug}.eco.pdf"
             outputs[target], outputs[eco_target] = editions.standard, editions.eco
             if eco_reports is not None:
                 eco_reports[eco_target] = editions.report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 import typer
 
 from .version import __version__
+from .diagnostics import Diagnostic, counted, summary
 from .errors import InputError
 from .options import BuildOptions, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
 from .resources import use_shipped_fonts_only
@@ -66,6 +68,7 @@ Report = Annotated[bool, typer.Option(
     "--report", help="With --eco: print the pages, sheets and toner of both editions, measured on the files.")]
 
 OUTPUT = Path("output")
+ALWAYS_SAID = {"degraded"}  # batch diagnostics printed in full even without --verbose (the rest are counted)
 BOTH = ("pdf", "epub")
 
 
@@ -131,6 +134,8 @@ class LineHandler(logging.Handler):
     """Print each log record as one line on stderr."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, "diagnostic"):
+            return  # a render's diagnostics come back with its report and are printed from there
         level = "warning" if record.levelno == logging.WARNING else record.levelname.lower()
         typer.echo(f"{level}: {record.getMessage()}", err=True)
 
@@ -149,6 +154,7 @@ def run(invocation: Invocation) -> None:
 
     setup_logging(invocation)
     result = build(invocation.paths, invocation.options)
+    print_diagnostics(result.diagnostics, invocation)
     print_written(result, invocation.quiet)
     print_failures(result, invocation.verbose)
     if result.failures and not invocation.quiet:
@@ -162,10 +168,15 @@ def run_batch(invocation: Invocation, force: bool) -> None:
     from .batch import batch
 
     setup_logging(invocation)
-    result = batch(invocation.paths[0], invocation.options, force=force, progress=progress_printer(invocation.quiet))
+    started = time.perf_counter()
+    result = batch(invocation.paths[0], invocation.options, force=force, progress=progress_printer(invocation))
+    print_diagnostics(result.skipped, invocation)
     print_failures(result, invocation.verbose)
-    typer.echo(f"{len(result.written)} file(s) written, {len(result.unchanged)} article(s) unchanged, "
-               f"{len(result.failures)} failed")
+    typer.echo(f"{len(result.built)} article(s) built ({len(result.written)} file(s) written), "
+               f"{len(result.unchanged)} unchanged, {len(result.failures)} failed "
+               f"in {time.perf_counter() - started:.1f} s")
+    if result.diagnostics and not invocation.quiet:
+        typer.echo(f"warnings: {summary(counted(result.diagnostics))}")
     print_eco(result, invocation.quiet, invocation.report)
     raise typer.Exit(0 if result.ok else 1)
 
@@ -173,12 +184,25 @@ def run_batch(invocation: Invocation, force: bool) -> None:
 # --- printing -----------------------------------------------------------------------------------------
 
 
-def progress_printer(quiet: bool) -> Callable[[int, int, Path, str], None]:
-    """The batch's progress line for each article (failures only, when quiet)."""
-    def progress(index: int, total: int, path: Path, status: str) -> None:
-        if not quiet or status == "failed":
-            typer.echo(f"[{index}/{total}] {status:9} {path}", err=True)
+def progress_printer(invocation: Invocation) -> Callable[[int, int, Path, str, tuple[Diagnostic, ...]], None]:
+    """The batch's progress line for each article, with its warnings counted (each warning itself with
+    --verbose; failures only, when quiet)."""
+    def progress(index: int, total: int, path: Path, status: str, diagnostics: tuple[Diagnostic, ...]) -> None:
+        if invocation.quiet and status != "failed":
+            return
+        counts = f" with {summary(counted(diagnostics))}" if diagnostics else ""
+        typer.echo(f"[{index}/{total}] {status:9} {path}{counts}", err=True)
+        said = diagnostics if invocation.verbose else [d for d in diagnostics if d.code in ALWAYS_SAID]
+        print_diagnostics(list(said), invocation)
     return progress
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], invocation: Invocation) -> None:
+    """One line per diagnostic: warnings unless --quiet, notes with --verbose."""
+    for diagnostic in diagnostics:
+        shown = diagnostic.severity == "warning" and not invocation.quiet or invocation.verbose
+        if shown:
+            typer.echo(f"{diagnostic.severity}: {diagnostic.one_line()}", err=True)
 
 
 def print_written(report: BuildReport, quiet: bool) -> None:
@@ -241,18 +265,20 @@ def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: S
 
 
 @app.command("batch")
-def batch_command(folder: Folder, out: Out = OUTPUT, page_size: Size = PageSize.a4, pdf_variant: Variant = None,
-                  eco: Eco = False, eco_columns: EcoColumns = None, eco_images: EcoImageMode = None,
+def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
+                  pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
+                  eco_images: EcoImageMode = None,
                   report: Report = False, embed_fonts: EmbedFonts = False, allow_remote: AllowRemote = False,
                   force: Force = False, quiet: Quiet = False, verbose: Verbose = False) -> None:
     """Build every article under FOLDER (PDF and EPUB), with progress; articles unchanged since the last run
-    (same source, images, styles, options and version) are skipped, and one bad article does not stop the rest."""
+    (same source, images, styles, options and version) are skipped, and one bad article does not stop the rest.
+    The content root is --root, else that of the last batch into the same --out when it holds FOLDER, else FOLDER."""
     use_shipped_fonts_only()
     if not folder.is_dir():
         typer.echo(f"error: {folder}: not a folder; give the folder that holds the articles", err=True)
         raise typer.Exit(2)
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(BOTH, out, folder, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote)
+    options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote)
     run_batch(Invocation([folder], options, quiet, verbose, report), force)
 
 

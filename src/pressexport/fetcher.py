@@ -11,6 +11,7 @@ from urllib.request import url2pathname
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .model import Asset
+from .diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class SandboxFetcher(URLFetcher):
             asset = self.assets[path]
             return URLFetcherResponse(url, asset.data, {"Content-Type": asset.media_type})
         if path is None or not self.is_allowed(path):
-            log.warning("%s: refused to fetch '%s' (outside the content root and styles)", self.document, url)
+            warn("fetch-refused", self.document, f"refused to fetch '{url}' (outside the content root and styles)")
             raise ValueError(f"refused: {url}")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})

@@ -17,6 +17,7 @@ from .langtags import is_language_tag
 from .licences import resolve_licence
 from .model import Cover, FirstPublished, Licence, Related
 from .yamlvalues import Problem, Value, parse_front_matter, plain, shown
+from .diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +220,8 @@ def read_into(fields: dict[str, Any], key: Key, value: Value, problems: list[Pro
 def warn_unknown(unknown: list[Value], path: Path) -> None:
     """One warning for the keys we do not read, each with its line and the nearest known key if one is close."""
     if unknown:
-        log.warning("%s: ignoring unknown front-matter keys: %s", path, ", ".join(map(describe_unknown, unknown)))
+        warn("front-matter-unknown", path, "ignoring unknown front-matter keys: "
+             + ", ".join(map(describe_unknown, unknown)))  # each key's line is in the message
 
 
 def describe_unknown(value: Value) -> str:

@@ -38,6 +38,7 @@ class Cover:
     credit: str = ""
     licence: Licence | None = None
     declared_image: str = ""  # the path as written in front matter, for messages
+    looked_for: Path | None = None  # the file the declared image names inside the root, present or not
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class Input(NamedTuple):
     """A file a render read, with the SHA-256 of its bytes: what decides whether an edition is stale."""
 
     path: Path
-    sha256: str
+    sha256: str | None  # None: the file was looked for and is absent (adding it makes the edition stale)
 
 
 @dataclass(frozen=True)

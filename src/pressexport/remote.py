@@ -11,7 +11,10 @@ import http.client
 import ipaddress
 import socket
 import ssl
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 
@@ -29,6 +32,14 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 # NAT64 gateways turn 64:ff9b::a.b.c.d into a connection to a.b.c.d, which may be private.
 NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
+# Blocks that are not globally reachable, beyond what ``is_global`` knows on every supported Python:
+# IPv4-compatible (::a.b.c.d), IPv4-mapped and IPv4-translated forms, local-use NAT64 (RFC 8215),
+# discard-only, documentation, benchmarking, and the shared address space.
+NOT_GLOBAL = {
+    4: tuple(map(ipaddress.ip_network, ("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15"))),
+    6: tuple(map(ipaddress.ip_network, ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b:1::/48",
+                                        "100::/64", "2001:2::/48", "2001:db8::/32", "fc00::/7", "fe80::/10"))),
+}
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Sequence[Address]]
@@ -40,6 +51,8 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BY
           resolve: Resolver | None = None) -> bytes:
     """The body of an http(s) URL, or an InputError naming the URL (bad scheme, private address, failure,
     too large, too slow). Loopback, private and link-local hosts are refused unless ``allow_private``.
+    ``timeout`` is a deadline for the whole fetch (every redirect, the headers and the body), so a server
+    that sends a byte at a time cannot hold it longer.
 
     ``is_public`` (default: :func:`is_public_address`) and ``resolve`` (default: :func:`resolve_host`)
     exist for tests, so a local server can play a public host while the checks still run.
@@ -48,10 +61,11 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BY
         raise InputError(f"only http and https can be fetched, not '{url}'")
     accept = (lambda _address: True) if allow_private else (is_public or is_public_address)
     resolve = resolve or resolve_host
+    deadline = Deadline(url, timeout)
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         target = checked_target(current, url, accept, resolve)
-        body, location = fetch_once(target, url, timeout, max_bytes)
+        body, location = fetch_once(target, url, deadline, max_bytes)
         if location is None:
             return body
         current = next_hop(current, location, url)
@@ -139,35 +153,80 @@ def resolve_host(host: str, port: int) -> list[Address]:
 
 
 def is_public_address(address: Address) -> bool:
-    """True for a globally routable address, including any IPv4 address an IPv6 one carries."""
-    if not address.is_global:
+    """True for a globally reachable address: not in a special-purpose block that is not (IANA's registries,
+    written out because Python's own tables lag behind them), and any IPv4 address an IPv6 one leads to
+    public as well. IPv6 forms that carry an IPv4 address without a global route to it are refused whole."""
+    if not address.is_global or any(address in block for block in NOT_GLOBAL[address.version]):
         return False
     return all(inner.is_global for inner in embedded_ipv4(address))
 
 
 def embedded_ipv4(address: Address) -> list[ipaddress.IPv4Address]:
-    """The IPv4 addresses an IPv6 address leads to (mapped, 6to4, Teredo, NAT64); none for IPv4."""
+    """The IPv4 addresses a global IPv6 address leads to (6to4, Teredo, the well-known NAT64 prefix)."""
     if address.version == 4:
         return []
-    inner = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    inner = [address.sixtofour, *(address.teredo or ())]
     if address in NAT64_PREFIX:
         inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
     return [found for found in inner if found is not None]
 
 
-def fetch_once(target: Target, url: str, timeout: float, max_bytes: int) -> tuple[bytes, str | None]:
+class Deadline:
+    """The time left for a whole fetch; past it, the open connection is shut so a blocked read ends."""
+
+    def __init__(self, url: str, seconds: float):
+        """Start the clock for ``url``."""
+        self.url, self.seconds = url, seconds
+        self.ends = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left; an InputError when none are."""
+        remaining = self.ends - time.monotonic()
+        if remaining <= 0:
+            raise self.error()
+        return remaining
+
+    def error(self) -> InputError:
+        """The error of a fetch that ran out of time."""
+        return InputError(f"cannot fetch '{self.url}': no complete answer within {self.seconds:g} s")
+
+    @contextmanager
+    def guarding(self, connection: http.client.HTTPConnection) -> Iterator[None]:
+        """Shut ``connection``'s socket when the time is up, whatever read is blocked on it."""
+        timer = threading.Timer(self.left(), shut, (connection,))
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+
+def shut(connection: http.client.HTTPConnection) -> None:
+    """Shut a connection's socket in both directions (a read blocked on it returns at once)."""
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
+def fetch_once(target: Target, url: str, deadline: Deadline, max_bytes: int) -> tuple[bytes, str | None]:
     """GET one hop: its body, or the Location it redirects to (then the body is empty)."""
     failed = f"cannot fetch '{url}'" + ("" if target.url == url else f" (redirected to '{target.url}')")
-    connection = pinned_connection(target, timeout)
+    connection = pinned_connection(target, deadline.left())
     try:
-        connection.request("GET", target.request_target(), headers={"User-Agent": "pressexport"})
-        response = connection.getresponse()
-        if response.status in REDIRECT_CODES:
-            return b"", response.getheader("Location", "")
-        if not 200 <= response.status < 300:
-            raise InputError(f"{failed}: HTTP {response.status} {response.reason}")
-        return read_capped(response, url, max_bytes), None
+        with deadline.guarding(connection):
+            connection.request("GET", target.request_target(), headers={"User-Agent": "pressexport"})
+            response = connection.getresponse()
+            if response.status in REDIRECT_CODES:
+                return b"", response.getheader("Location", "")
+            if not 200 <= response.status < 300:
+                raise InputError(f"{failed}: HTTP {response.status} {response.reason}")
+            return read_capped(response, url, max_bytes, deadline), None
     except (OSError, http.client.HTTPException, ValueError) as exc:
+        deadline.left()  # out of time: say so, rather than the socket error the shutdown caused
         raise InputError(f"{failed}: {exc or type(exc).__name__}") from None
     finally:
         connection.close()
@@ -228,15 +287,20 @@ class PinnedHTTPSConnection(http.client.HTTPSConnection):
             raise
 
 
-def read_capped(response, url: str, max_bytes: int) -> bytes:
-    """Read at most ``max_bytes``; a longer body is an error, not a truncated file."""
+def read_capped(response: http.client.HTTPResponse, url: str, max_bytes: int, deadline: Deadline) -> bytes:
+    """Read at most ``max_bytes`` before the deadline; a longer body is an error, not a truncated file."""
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise InputError(f"'{url}' is {int(declared) // 2**20} MB, over the {max_bytes // 2**20} MB limit")
+        raise InputError(f"cannot fetch '{url}': it declares {int(declared):,} bytes, over the limit of "
+                         f"{max_bytes:,} bytes")
     parts, size = [], 0
-    while chunk := response.read(CHUNK):
+    while chunk := response.read1(CHUNK):  # one read at a time: the deadline is checked between them
+        deadline.left()
         size += len(chunk)
         if size > max_bytes:
-            raise InputError(f"'{url}' is over the {max_bytes // 2**20} MB limit")
+            raise InputError(f"cannot fetch '{url}': it is over the limit of {max_bytes:,} bytes")
         parts.append(chunk)
+    deadline.left()  # the deadline shuts the socket, which also ends the loop: that is no complete body
+    if declared and declared.isdigit() and size < int(declared):
+        raise InputError(f"cannot fetch '{url}': the connection closed after {size} of {declared} bytes")
     return b"".join(parts)

@@ -17,6 +17,7 @@ from .licences import ALL_RIGHTS_RESERVED
 from .model import Article, Cover, Licence
 from .paths import inside_root
 from .yamlvalues import Problem, plain
+from .diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -27,18 +28,29 @@ SLUG_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def load_article(path: str | Path, root: str | Path | None = None) -> Article:
-    """Read and validate one Markdown article; ``root`` bounds what it may reference."""
+    """Read and validate one Markdown article; ``root`` (default: the folder the file is in) bounds what it
+    may reference, the file itself included once its links are followed."""
     path = Path(path)
-    root = Path(root).resolve() if root is not None else path.resolve().parent
-    raw = read_source_bytes(path)
+    root = Path(root).resolve() if root is not None else path.absolute().parent.resolve()
+    raw = read_source_bytes(path, root)
     text = decode_source(raw, path)
     yaml_text, body, body_line = split_front_matter(text, path)
     fields, problems = read_front_matter(yaml_text, path)
     return build_article(fields, problems, body, body_line, path=path, root=root, raw=raw)
 
 
-def read_source_bytes(path: Path) -> bytes:
-    """The file's bytes, or a clear error when it cannot be read."""
+def article_slug(path: Path) -> str:
+    """The slug an article's editions are named after, from its front matter alone (nothing rendered)."""
+    text = decode_source(read_source_bytes(path), path)
+    fields, _problems = read_front_matter(split_front_matter(text, path)[0], path)
+    return slug_for(path, fields.get("slug") or "")
+
+
+def read_source_bytes(path: Path, root: Path | None = None) -> bytes:
+    """The file's bytes, or a clear error when it cannot be read or its links lead out of ``root``."""
+    if root is not None and path.exists() and not is_within(path.resolve(), root):
+        raise InputError(f"links to {path.resolve()}, outside the content root {root}", where=path,
+                         hint="copy the file into the root, or give --root a folder that holds both")
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
@@ -159,7 +171,7 @@ def plain_heading_text(markdown_text: str) -> str:
 def language(fields: dict[str, Any], path: Path) -> str:
     """The language tag, defaulting to English with a warning."""
     if not fields["lang"]:
-        log.warning("%s: no 'lang' in front matter; assuming '%s'", path, DEFAULT_LANG)
+        warn("lang-missing", path, f"no 'lang' in front matter; assuming '{DEFAULT_LANG}'")
         return DEFAULT_LANG
     return fields["lang"]
 
@@ -167,7 +179,7 @@ def language(fields: dict[str, Any], path: Path) -> str:
 def licence(fields: dict[str, Any], path: Path) -> Licence:
     """The article's licence; 'All rights reserved' with a warning when absent."""
     if fields["licence"] is None:
-        log.warning("%s: no 'licence' in front matter; the edition will say 'All rights reserved'", path)
+        warn("licence-missing", path, "no 'licence' in front matter; the edition will say 'All rights reserved'")
         return ALL_RIGHTS_RESERVED
     return fields["licence"]
 
@@ -176,19 +188,24 @@ def cover_found(cover: Cover | None, path: Path, root: Path) -> Cover | None:
     """The cover with its image resolved, when it declares one."""
     if cover is None or not cover.declared_image:
         return cover
-    return replace(cover, image=cover_image(cover.declared_image, path, root))
+    candidate = inside_root(path.parent, cover.declared_image, root)
+    return replace(cover, image=cover_image(candidate, cover.declared_image, path), looked_for=candidate)
 
 
-def cover_image(declared: str, path: Path, root: Path) -> Path | None:
-    """Resolve the cover image inside the content root; warn and return None when unusable."""
-    candidate = inside_root(path.parent, declared, root)
+def cover_image(candidate: Path | None, declared: str, path: Path) -> Path | None:
+    """The cover image found inside the content root; warn and return None when unusable."""
     if candidate is None:
-        log.warning("%s: cover image '%s' is outside the content root; using a generated cover", path, declared)
+        warn("cover-missing", path, f"cover image '{declared}' is outside the content root; using a generated cover")
         return None
     if not candidate.is_file():
-        log.warning("%s: cover image '%s' not found; using a generated cover", path, declared)
+        warn("cover-missing", path, f"cover image '{declared}' not found; using a generated cover")
         return None
     return candidate
+
+
+def is_within(path: Path, root: Path) -> bool:
+    """Whether a resolved ``path`` is ``root`` or lies below it."""
+    return path == root or root in path.parents
 
 
 def slug_for(path: Path, declared: str) -> str:
@@ -196,7 +213,7 @@ def slug_for(path: Path, declared: str) -> str:
     if declared:
         base = declared
     elif path.stem.lower() in {"article", "index", "_index"}:
-        base = path.resolve().parent.name
+        base = path.absolute().parent.name
     else:
         base = path.stem
     base = unicodedata.normalize("NFC", base).strip().lstrip(".-")

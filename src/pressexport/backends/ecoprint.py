@@ -24,6 +24,7 @@ from ..images import print_greyscale
 from ..model import Asset, RenderedArticle
 from ..options import EcoImages, PdfOptions
 from . import pdf
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,8 @@ def editions(rendered: RenderedArticle, options: PdfOptions, standard: bytes | N
         if report.savings() == note_report.savings():
             break
         if attempt == MAX_PASSES:
-            log.warning("%s: the eco edition's note (%s) differs slightly from the measured figures (%s)",
-                        rendered.article.path, note_report.savings(), report.savings())
+            warn("eco-note", rendered.article.path, f"the eco edition's note ({note_report.savings()}) differs "
+                 f"slightly from the measured figures ({report.savings()})")
         note_report = report
     return EcoEditions(standard=standard, eco=eco_pdf, report=report)
 

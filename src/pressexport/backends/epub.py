@@ -58,7 +58,7 @@ def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> b
     ]
     add_documents(book, documents)
     add_navigation(book, rendered, documents, where)
-    add_accessibility_metadata(book, assess(rendered))
+    add_accessibility_metadata(book, assess(rendered, [document.content for document in documents]))
     return reproducible_zip(package(book, article), edition_time(article))
 
 

@@ -23,6 +23,7 @@ from ..resources import styles_dir
 from ..stamp import edition_time
 from .pdf_engine import engine, engine_warnings_as_ours, font_time
 from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,8 @@ def warn_about_endnotes(rendered: RenderedArticle, too_big: frozenset[int], move
     for numbers, reason in ((too_big, "too long or complex for the foot of a page"),
                             (moved, "they could not be kept on the page of their call")):
         if numbers:
-            log.warning("%s: note(s) %s printed as endnotes: %s", rendered.article.path,
-                        ", ".join(map(str, sorted(numbers))), reason)
+            warn("endnotes", rendered.article.path,
+                 f"note(s) {', '.join(map(str, sorted(numbers)))} printed as endnotes: {reason}")
 
 
 def lay_out(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STANDARD,

@@ -18,6 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..fetcher import SandboxFetcher
 from ..resources import styles_dir
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class RelayHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         relay = RELAY.get()
         if relay is None:
-            log.warning("PDF engine: %s", record.getMessage())
+            warn("pdf-engine", "", f"PDF engine: {record.getMessage()}")
         else:
             relay.take(record.getMessage())
 
@@ -134,12 +135,12 @@ class Relay:
             self.missing.update(dict.fromkeys(glyph.group(1)))
         elif message not in self.seen:
             self.seen.add(message)
-            log.warning("%s: PDF engine: %s", self.document, message)
+            warn("pdf-engine", self.document, f"PDF engine: {message}")
 
     def report_missing_glyphs(self) -> None:
         """One line for every character the shipped fonts cannot draw."""
         if self.missing:
             shown = " ".join(f"{c} (U+{ord(c):04X})" for c in list(self.missing)[:20])
             more = f" and {len(self.missing) - 20} more" if len(self.missing) > 20 else ""
-            log.warning("%s: the shipped fonts have no glyph for %s%s; they print as boxes",
-                        self.document, shown, more)
+            warn("missing-glyphs", self.document, f"the shipped fonts have no glyph for {shown}{more}; "
+                 "they print as boxes")

@@ -18,6 +18,7 @@ from .notes import extract_notes, note_records
 from .repair import fix_structure
 from .sanitise import drop_reserved_classes, parse_tree, sanitise
 from .tree import break_long_words
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,8 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
     """
     raw_html, dropped = markdown_to_html(article)
     if dropped:
-        log.warning("%s: dropped template tags another tool would have expanded: %s",
-                    article.path, ", ".join(dropped))
+        warn("template-tags", article.path,
+             f"dropped template tags another tool would have expanded: {', '.join(dropped)}")
     tree = parse_tree(sanitise(raw_html), article)
     drop_reserved_classes(tree)
     shift_headings(tree)
@@ -47,7 +48,7 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
     place_related(tree, article)
     add_end_mark(tree, article.end_mark)
     cover = cover_photo(article) if fetch_images else None
-    cover_file = article.cover.image if fetch_images and article.cover else None
+    cover_file = article.cover.looked_for if fetch_images and article.cover else None
     return RenderedArticle(
         article=article,
         body=tree,

@@ -9,6 +9,7 @@ from lxml import etree
 
 from ..model import Article
 from .links import normalise_url
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def place_related(tree: etree._Element, article: Article) -> None:
         item = next((r for r in remaining if r.key == match.group(1)), None) if match.group(1) else \
             (remaining[0] if remaining else None)
         if item is None:
-            log.warning("%s: no related item '%s' in front matter; marker removed", article.path, match.group(1))
+            warn("related-missing", article.path, f"no related item '{match.group(1)}' in front matter; marker removed")
             paragraph.getparent().remove(paragraph)
             continue
         remaining.remove(item)

@@ -15,6 +15,7 @@ from ..hosts import ascii_host
 from ..model import Article
 from .ids import ids_in
 from .tree import unwrap
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,8 @@ def resolve_links(roots: list[etree._Element], article: Article) -> None:
             log.debug("%s: link to '%s' is outside the edition; kept as text", article.path, link.get("href"))
             unwrap(link)
     if too_long:
-        log.warning("%s: %d link(s) with addresses over %d characters kept as text only", article.path, too_long,
-                    MAX_URL_LENGTH)
+        warn("long-link", article.path,
+             f"{too_long} link(s) with addresses over {MAX_URL_LENGTH} characters kept as text only")
 
 
 def link_target(href: str, article: Article, ids: set[str]) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,39 +13,44 @@ from ..images import extension, load_image, placeholder_image
 from ..errors import InputError
 from ..model import Article, Asset, Input
 from ..paths import inside_root
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
+DOWNLOADED = "downloaded-image"  # how messages name a fetched image (the URL is named by the caller)
 
 def collect_images(roots: list[etree._Element], article: Article,
                    allow_remote: bool = False) -> tuple[list[Asset], list[Input]]:
     """Load every image the body and notes use from inside the root; a missing one becomes a visible placeholder.
 
-    Returns the assets and the files read. Unavailable images are reported in one warning per article.
+    Returns the assets and the files looked for: an image that is absent is an input too (its hash None),
+    so that adding it later makes the edition stale. Each unavailable image is one diagnostic.
     """
     assets: dict[str, Asset] = {}
     inputs: dict[Path, Input] = {}
-    problems: list[str] = []
     for img in (img for root in roots for img in root.xpath(".//img")):
         src = (img.get("src") or "").strip()
         alt = img.get("alt") or ""
         if not alt.strip():
-            log.warning("%s: image '%s' has no alt text; describe it for readers who cannot see it",
-                        article.path, src)
+            warn("alt-missing", article.path, f"image '{shortened(src)}' has no alt text; "
+                 "describe it for readers who cannot see it")
         asset, problem = image_asset(src, alt, article, allow_remote)
         local = local_image(src, article)
-        if local is not None and local not in inputs and local.is_file():
+        if local is not None and local not in inputs:
             inputs[local] = input_record(local)
         if problem:
-            problems.append(f"'{src if len(src) <= 80 else src[:77] + '...'}' ({problem})")
+            warn("image-missing", article.path, f"image '{shortened(src)}' not available ({problem}); "
+                 "a placeholder is shown")
             img.set("class", "missing-image")
         assets.setdefault(asset.name, asset)
         img.set("src", asset.name)
         img.set("alt", alt)
         wrap_in_figure(img)
-    if problems:
-        log.warning("%s: %d image(s) not available, placeholders shown: %s", article.path, len(problems),
-                    "; ".join(problems))
     return list(assets.values()), list(inputs.values())
+
+
+def shortened(src: str) -> str:
+    """A reference short enough for a one-line message."""
+    return src if len(src) <= 80 else src[:77] + "..."
 
 
 def local_image(src: str, article: Article) -> Path | None:
@@ -55,8 +59,11 @@ def local_image(src: str, article: Article) -> Path | None:
 
 
 def input_record(path: Path) -> Input:
-    """A file the render read, with the hash of its bytes."""
-    return Input(path, hashlib.sha256(path.read_bytes()).hexdigest())
+    """A file the render looked for, with the hash of its bytes (None when it is absent or unreadable)."""
+    try:
+        return Input(path, hashlib.sha256(path.read_bytes()).hexdigest())
+    except OSError:
+        return Input(path, None)
 
 
 def image_asset(src: str, alt: str, article: Article, allow_remote: bool = False) -> tuple[Asset, str]:
@@ -85,14 +92,11 @@ def loaded_asset(load, src: str, alt: str) -> tuple[Asset, str]:
 
 
 def remote_image(url: str) -> tuple[bytes, str]:
-    """Fetch an image over http(s) (timeout, size cap) and normalise it like a local one."""
+    """Fetch an image over http(s) (deadline, size cap) and normalise it like a local one, from memory:
+    nothing is named after the URL."""
     from ..remote import fetch  # only with --allow-remote: http.client and ssl cost every other run 30 ms
 
-    data = fetch(url)
-    with tempfile.TemporaryDirectory(prefix="pressexport-") as folder:
-        path = Path(folder) / (Path(urlsplit(url).path).name or "image")
-        path.write_bytes(data)
-        return load_image(path)
+    return load_image(Path(DOWNLOADED), data=fetch(url))
 
 
 def cover_photo(article: Article) -> Asset | None:
@@ -103,7 +107,7 @@ def cover_photo(article: Article) -> Asset | None:
     try:
         data, media_type = load_image(cover.image)
     except InputError as exc:
-        log.warning("%s: cover image unusable (%s); the editions go without it", article.path, exc.message)
+        warn("cover-missing", article.path, f"cover image unusable ({exc.message}); the editions go without it")
         return None
     return Asset(name=f"images/cover.{extension(media_type)}", media_type=media_type, data=data,
                  alt=cover.alt)

@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from ..errors import PressexportError
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +103,8 @@ def renderable(text: str, font_path: Path) -> str:
 
 def _log_missing(font_path: Path, missing: set[str]) -> None:
     """Say which characters were left out for want of glyphs."""
-    log.warning(
-        "%s has no glyphs for %s; they are left out of the generated image",
-        font_path.name,
-        " ".join(sorted(f"U+{ord(c):04X}" for c in missing)),
-    )
+    warn("missing-glyphs", font_path.name, "no glyphs for "
+         + " ".join(sorted(f"U+{ord(c):04X}" for c in missing)) + "; they are left out of the generated image")
 
 
 def draw_kwargs(font: ImageFont.FreeTypeFont, lang: str) -> dict[str, str]:

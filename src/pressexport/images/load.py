@@ -46,6 +46,7 @@ def extension(media_type: str) -> str:
 def load_image(
     path: Path,
     *,
+    data: bytes | None = None,
     max_side: int = 1600,
     max_pixels: int = 50_000_000,
     greyscale: bool = False,
@@ -57,8 +58,9 @@ def load_image(
     ``max_side``; it is a JPEG for opaque images from a JPEG source, a PNG
     otherwise. Raises InputError for unreadable, unsupported or too large files.
     The pixel limit is ``max_pixels`` or Pillow's own limit, whichever is lower.
+    With ``data`` (a download), those bytes are the image and ``path`` only names it in messages.
     """
-    data = _read(path)
+    data = _read(path) if data is None else _not_empty(data, path)
     if _looks_like_svg(data):
         return safe_svg(data, path), "image/svg+xml"
     _refuse_markup(data, path)
@@ -116,6 +118,11 @@ def _read(path: Path) -> bytes:
         raise InputError(f"image {path.name} not found", where=str(path)) from exc
     except OSError as exc:
         raise InputError(f"cannot read image {path.name}: {exc.strerror or exc}", where=str(path)) from exc
+    return _not_empty(data, path)
+
+
+def _not_empty(data: bytes, path: Path) -> bytes:
+    """``data``, or InputError when there is none."""
     if not data:
         raise InputError(f"cannot read image {path.name}: the file is empty", where=str(path), hint=_REEXPORT)
     return data

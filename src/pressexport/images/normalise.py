@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageOps
 
+from ..diagnostics import warn
+
 try:  # colour management is optional in Pillow builds
     from PIL import ImageCms
 except ImportError:  # pragma: no cover - depends on the Pillow build
@@ -88,8 +90,8 @@ def _exif_transpose(im: Image.Image, name: str) -> Image.Image:
     try:
         return ImageOps.exif_transpose(im)
     except _BAD_EXIF:  # a damaged EXIF block should not lose the picture
-        log.warning("ignoring unreadable EXIF orientation in %s", name,
-                    exc_info=log.isEnabledFor(logging.DEBUG))
+        log.debug("EXIF orientation of %s", name, exc_info=True)
+        warn("image-metadata", name, "ignoring unreadable EXIF orientation")
         return im.copy()
 
 
@@ -109,7 +111,7 @@ def _to_srgb(im: Image.Image, name: str) -> Image.Image:
         out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
         converted = ImageCms.profileToProfile(im, source, _srgb_profile(), outputMode=out_mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-        log.warning("ignoring unusable ICC profile in %s", name)
+        warn("image-metadata", name, "ignoring unusable ICC profile")
         return im
     if im.mode == "RGBA":
         converted.putalpha(im.getchannel("A"))

@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import ImageDraw, ImageFont
 
 from . import fonts
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def truncate(lines: list[str], keep: int, width: float, measure: Measure) -> lis
     """The first ``keep`` lines (at least one), the last ending with an ellipsis."""
     if len(lines) <= keep:
         return lines
-    log.warning("text too long for the generated image; it is shortened: %.40s…", lines[0])
+    warn("cover-text-shortened", "", f"text too long for the generated image; it is shortened: {lines[0]:.40}…")
     kept = lines[: max(1, keep)]
     last = kept[-1]
     while last and measure(last + "…") > width:

@@ -1,0 +1,171 @@
+"""Which articles a build reads, and where their editions go.
+
+Every article file must lie inside the content root after its links are followed: a link (to a file or a
+folder) that leads out of the root is refused with one diagnostic, and the others are still built. A
+folder build lays its editions out under ``--out`` as the articles lie under the root (as static-site
+generators do), so two articles with one slug in different folders never share a file; a single
+article writes ``OUT/<slug>.<format>``. Two sources that would still write one file fail, both named,
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import collecting, warn
+from .errors import InputError, PressexportError
+from .source import article_slug, is_within as inside
+
+ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
+NOT_ARTICLES = {"readme.md", "license.md", "licence.md"}
+FOLDER_NAMED = {"article", "index", "_index"}  # an article named after its folder: its editions sit beside it
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to build: its file, its content root and the folder its editions go to."""
+
+    path: Path
+    root: Path  # resolved
+    out_dir: Path
+    key: str  # the article's path under the root (POSIX): its name in the batch record
+
+
+def content_root(given: Path, root: Path | None) -> Path:
+    """The content root of a path given on the command line: ``--root``, else the folder given, else the
+    folder the article file is in (as written, not where a link leads)."""
+    if root is not None:
+        return Path(root).resolve()
+    return given.resolve() if given.is_dir() else given.absolute().parent.resolve()
+
+
+def find_articles(folder: Path, root: Path) -> list[Path]:
+    """Every Markdown article below ``folder`` (sorted; hidden files and folders skipped). Links are
+    followed only while they stay inside ``root`` (each link out of it is one diagnostic), and only to
+    what the real folders do not already hold, so a linked article is built once, under its real name."""
+    found: dict[Path, Path] = {}  # real path → the path it was found at
+    linked_files: list[Path] = []
+    visited: set[Path] = set()
+    pending = [folder]
+    while pending:
+        pending += walk_real_folders(pending.pop(0), root, visited, found, linked_files)
+    for path in linked_files:
+        real = path.resolve()
+        if not inside(real, root):
+            refuse(path, real, root, "file")
+        elif real.is_file():
+            found.setdefault(real, path)
+    return sorted(found.values())
+
+
+def walk_real_folders(start: Path, root: Path, visited: set[Path], found: dict[Path, Path],
+                      linked_files: list[Path]) -> list[Path]:
+    """Walk ``start`` without following links: its articles go into ``found``, the links to files into
+    ``linked_files``; returns the links to folders, to be walked after every real folder."""
+    real_start = start.resolve()
+    if real_start in visited:  # a loop, or a folder already walked under its real name
+        return []
+    if not inside(real_start, root):
+        refuse(start, real_start, root, "folder")
+        return []
+    linked_folders: list[Path] = []
+    for current, folders, files in os.walk(start):
+        here = Path(current)
+        visited.add(here.resolve())
+        linked_folders += [here / name for name in sorted(folders) if (here / name).is_symlink()]
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and not (here / name).is_symlink())
+        for name in (name for name in sorted(files) if is_article_name(name)):
+            path = here / name
+            if path.is_symlink():
+                linked_files.append(path)
+            elif path.is_file():
+                found.setdefault(path.resolve(), path)
+    return [link for link in linked_folders if not link.name.startswith(".")]
+
+
+def is_article_name(name: str) -> bool:
+    """A visible Markdown file that is not a README or a licence."""
+    return (not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+            and name.lower() not in NOT_ARTICLES)
+
+
+def refuse(path: Path, target: Path, root: Path, kind: str) -> None:
+    """One diagnostic for a link that leads out of the content root."""
+    warn("outside-root", path, f"skipped: this {kind} links to {target}, outside the content root {root}; "
+         "copy it into the root, or give --root a folder that holds both")
+
+
+def plan(paths: list[Path], root: Path | None, out_dir: Path) -> tuple[list[Job], list[str]]:
+    """The jobs for the paths given (files or folders), and the failures found before any rendering:
+    a file outside its root, a folder that is not under ``--root``, editions that would share a file."""
+    jobs: list[Job] = []
+    failures: list[str] = []
+    for given in paths:
+        try:
+            jobs += jobs_for(Path(given), root, out_dir)
+        except PressexportError as exc:
+            failures.append(exc.one_line())
+    clashing = clashes(jobs)
+    failures += [message for job in jobs for message in clashing.get(job, [])]
+    return [job for job in jobs if job not in clashing], failures
+
+
+def jobs_for(given: Path, root: Path | None, out_dir: Path) -> list[Job]:
+    """The jobs of one path given: an article file alone, or every article under a folder."""
+    base = content_root(given, root)
+    if not given.is_dir():
+        real = given.resolve()
+        if given.exists() and not inside(real, base):
+            raise InputError(f"links to {real}, outside the content root {base}", where=given,
+                             hint="copy the file into the root, or give --root a folder that holds both")
+        return [Job(given, base, out_dir, relative_key(given, base))]
+    if not inside(given.resolve(), base):
+        raise InputError(f"is not inside the content root {base}", where=given,
+                         hint="give --root a folder that holds it")
+    offset = given.resolve().relative_to(base)
+    return [job_in_folder(path, given, offset, base, out_dir) for path in find_articles(given, base)]
+
+
+def job_in_folder(path: Path, folder: Path, offset: Path, root: Path, out_dir: Path) -> Job:
+    """An article found under a folder: its editions go where it lies under the root."""
+    relative = offset / path.relative_to(folder)
+    place = relative.parent.parent if relative.stem.lower() in FOLDER_NAMED else relative.parent
+    return Job(path, root, out_dir / place, relative.as_posix())
+
+
+def relative_key(path: Path, root: Path) -> str:
+    """An article file's path under the root (POSIX), or its name when it is not under it."""
+    try:
+        return path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def clashes(jobs: list[Job]) -> dict[Job, list[str]]:
+    """The jobs whose editions would land in one file (compared as a case-insensitive disk would), each
+    with a message naming the other sources."""
+    by_target: dict[str, list[tuple[Job, Path]]] = defaultdict(list)
+    for job in jobs:
+        slug = slug_of(job)
+        if slug is not None:
+            target = job.out_dir / slug
+            by_target[str(target.absolute()).casefold()].append((job, target))
+    found: dict[Job, list[str]] = {}
+    for group in (group for group in by_target.values() if len(group) > 1):
+        for job, target in group:
+            others = ", ".join(str(other.path) for other, _ in group if other is not job)
+            found[job] = [f"{job.path}: its editions would overwrite those of {others} ({target}.*); "
+                          "nothing was written for either: give one of them another 'slug:' in its front matter"]
+    return found
+
+
+def slug_of(job: Job) -> str | None:
+    """The slug the article's editions are named after; None when the article cannot be read (it fails later)."""
+    with collecting():  # the build reports the article's warnings once, when it renders it
+        try:
+            return article_slug(job.path)
+        except PressexportError:
+            return None

@@ -1,0 +1,154 @@
+"""The batch record: what each edition was built from, kept in a SQLite file in the output folder.
+
+One row per article, keyed by the article's path under the content root; inputs are recorded by their
+path under the root and outputs by their path under the output folder, so the same archive run from
+another working folder, or moved, is still recognised, and a copy is judged by its content. A file
+looked for and absent is recorded too (its hash NULL): adding it later makes the edition stale. Each
+finished article is one transaction (WAL journal), so a killed run loses nothing it finished and the
+cost of an entry does not grow with the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .errors import OutputError
+from .model import Input
+from .source import is_within
+
+RECORD = ".pressexport-record.sqlite"
+SCHEMA = 1
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS editions (
+    article TEXT PRIMARY KEY,   -- the article's path under the content root (POSIX)
+    settings TEXT NOT NULL,     -- digest of version, options and styles
+    inputs TEXT NOT NULL,       -- JSON {path under the root: sha256 or null when absent}
+    outputs TEXT NOT NULL,      -- JSON {path under the output folder: size in bytes}
+    diagnostics TEXT NOT NULL,  -- JSON [{code, message, file, line, severity}]
+    seconds REAL NOT NULL       -- the build's wall time
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the record holds of one article's last successful build."""
+
+    settings: str
+    inputs: dict[str, str | None]
+    outputs: dict[str, int]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    seconds: float = 0.0
+
+    def count(self, code: str) -> int:
+        """How many diagnostics of ``code`` the build reported."""
+        return sum(1 for diagnostic in self.diagnostics if diagnostic.code == code)
+
+
+@dataclass
+class Record:
+    """The open record of one output folder."""
+
+    connection: sqlite3.Connection
+    out_dir: Path
+    cache: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, out_dir: Path) -> Record:
+        """Open (or create) the record in ``out_dir``; an unreadable one is a clear error."""
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(out_dir / RECORD, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit survives a killed process
+            connection.executescript(TABLES)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot open the batch record: {exc}", where=out_dir / RECORD,
+                              hint="delete it to rebuild everything, or choose another --out") from None
+        return cls(connection, out_dir)
+
+    def close(self) -> None:
+        """Close the database (its WAL is checkpointed into the main file)."""
+        self.connection.close()
+
+    def __enter__(self) -> Record:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @property
+    def root(self) -> Path | None:
+        """The content root of the last run into this folder."""
+        row = self.connection.execute("SELECT value FROM meta WHERE name = 'root'").fetchone()
+        return Path(row[0]) if row else None
+
+    def set_root(self, root: Path) -> None:
+        """Remember the content root of this run."""
+        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?), ('schema', ?)",
+                                (str(root), str(SCHEMA)))
+
+    def get(self, article: str) -> Entry | None:
+        """The entry of an article (its path under the root), or None."""
+        row = self.connection.execute("SELECT settings, inputs, outputs, diagnostics, seconds FROM editions "
+                                      "WHERE article = ?", (article,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return Entry(row[0], json.loads(row[1]), json.loads(row[2]),
+                         tuple(Diagnostic.from_dict(item) for item in json.loads(row[3])), row[4])
+        except (ValueError, TypeError):
+            return None  # a damaged entry: rebuild that article
+
+    def put(self, article: str, entry: Entry) -> None:
+        """Store an article's entry: one transaction, committed when this returns."""
+        self.connection.execute(
+            "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)",
+            (article, entry.settings, json.dumps(entry.inputs, sort_keys=True),
+             json.dumps(entry.outputs, sort_keys=True),
+             json.dumps([diagnostic.as_dict() for diagnostic in entry.diagnostics]), entry.seconds))
+
+    def entries(self) -> Iterable[tuple[str, Entry]]:
+        """Every article's entry, in key order (for reports and the shelf)."""
+        for (article,) in self.connection.execute("SELECT article FROM editions ORDER BY article").fetchall():
+            entry = self.get(article)
+            if entry is not None:
+                yield article, entry
+
+
+def entry_for(inputs: Iterable[Input], written: Iterable[Path], diagnostics: Iterable[Diagnostic], *,
+              settings: str, root: Path, out_dir: Path, seconds: float) -> Entry:
+    """The entry of a finished build: inputs under the root, outputs under the output folder."""
+    return Entry(settings, {under(item.path, root): item.sha256 for item in inputs},
+                 {under(path, out_dir): path.stat().st_size for path in written}, tuple(diagnostics), seconds)
+
+
+def under(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` (POSIX), both resolved."""
+    return path.resolve().relative_to(folder.resolve()).as_posix()
+
+
+def up_to_date(entry: Entry | None, settings: str, root: Path, out_dir: Path) -> bool:
+    """Whether the last build used these settings, every file it looked for is as it was (present with the
+    same bytes, or still absent), and every output it wrote is there."""
+    if entry is None or entry.settings != settings or not entry.inputs:
+        return False
+    return (all(file_digest(root / path, root) == digest for path, digest in entry.inputs.items())
+            and all((out_dir / path).is_file() for path in entry.outputs))
+
+
+def file_digest(path: Path, root: Path) -> str | None:
+    """The SHA-256 of a file's bytes; None when it is absent, unreadable or now leads out of the root."""
+    try:
+        if not is_within(path.resolve(), root):
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
