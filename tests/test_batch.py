@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from typer.testing import CliRunner
 from conftest import write_article
 from pressexport.batch import batch
 from pressexport.build import BuildOptions
+from pressexport.options import BatchOptions
 from pressexport.cli import app
 from pressexport.record import RECORD, Record
 
@@ -46,8 +50,8 @@ def test_a_bad_article_does_not_stop_the_others(tmp_path):
     seen = []
     report = batch(folder, epub_only(tmp_path / "out"),
                    progress=lambda i, n, path, status, _said: seen.append((i, n, path.parent.name, status)))
-    assert [(s[2], s[3]) for s in seen] == [("one", "built"), ("bad", "failed"), ("two", "built")]
-    assert seen[-1][:2] == (3, 3)
+    assert sorted((s[2], s[3]) for s in seen) == [("bad", "failed"), ("one", "built"), ("two", "built")]
+    assert [s[:2] for s in seen] == [(1, 3), (2, 3), (3, 3)]
     assert len(report.failures) == 1 and "bad/article.md" in report.failures[0]
     assert built_names(report) == ["2019/one.epub", "2020/two.epub"]
 
@@ -64,7 +68,7 @@ def test_unchanged_articles_are_skipped_and_changed_ones_rebuilt(tmp_path):
     assert built_names(third) == ["2020/two.epub"] and len(third.unchanged) == 1
     (tmp_path / "out" / "2019" / "one.epub").unlink()  # a missing output is rebuilt too
     assert built_names(batch(folder, options)) == ["2019/one.epub"]
-    assert len(batch(folder, options, force=True).written) == 2
+    assert len(batch(folder, options, BatchOptions(force=True)).written) == 2
 
 
 def test_an_image_changed_in_a_shared_folder_rebuilds_the_article_that_uses_it(tmp_path):
@@ -126,7 +130,7 @@ def test_one_issue_batched_into_the_same_out_keeps_the_archive_root_and_layout(t
     batch(folder, options)
     issue = batch(folder / "2020", options)
     assert issue.written == [] and issue.diagnostics == [] and len(issue.unchanged) == 1
-    forced = batch(folder / "2020", options, force=True)
+    forced = batch(folder / "2020", options, BatchOptions(force=True))
     assert built_names(forced) == ["2020/one.epub"] and forced.diagnostics == []  # the shared map is inside
     with Record.open(tmp_path / "out") as record:
         assert record.root == folder.resolve()
@@ -157,7 +161,8 @@ def test_the_record_holds_inputs_outputs_sizes_and_diagnostics(tmp_path):
     with Record.open(tmp_path / "out") as record:
         entry = record.get("2020/one/article.md")
     assert sorted(entry.inputs) == ["2020/one/article.md", "shared/map.png"]
-    assert all(len(digest) == 64 for digest in entry.inputs.values())
+    assert all(len(digest) == 64 and size > 0 and mtime for digest, size, mtime in entry.inputs.values())
+    assert entry.slug == "one"
     assert entry.outputs == {"2020/one.epub": (tmp_path / "out" / "2020" / "one.epub").stat().st_size}
     assert entry.diagnostics == () and entry.seconds > 0
 
@@ -166,7 +171,7 @@ def test_cli_batch_reports_progress_and_exit_code(tmp_path):
     folder = archive(tmp_path)
     result = CliRunner().invoke(app, ["batch", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "[1/3] built" in result.output and "[2/3] failed" in result.output
+    assert "[1/3] " in result.output and "[3/3] " in result.output and result.output.count("] failed ") == 1
     assert "2 article(s) built (4 file(s) written), 0 unchanged, 1 failed" in result.output
     assert "Traceback" not in result.output
 
@@ -191,3 +196,111 @@ def test_cli_batch_eco_prints_the_total(tmp_path):
     result = CliRunner().invoke(app, ["batch", str(folder), "--eco", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "all 2 articles: eco:" in result.output
+
+
+# --- workers: parallel, stopped when stuck or runaway, recycled, resumable -----------------------------
+
+
+def long_article(paragraphs: int) -> str:
+    """An article that takes WeasyPrint seconds to lay out."""
+    words = "A sentence that goes on for a while, so that the page fills with text to lay out. " * 8
+    return GOOD.format(title="Long") + "\n\n".join(f"## Part {n}\n\n{words}" for n in range(paragraphs)) + "\n"
+
+
+def test_two_workers_build_what_one_does(tmp_path):
+    folder = archive(tmp_path)
+    one = batch(folder, epub_only(tmp_path / "one"), BatchOptions(jobs=1))
+    two = batch(folder, epub_only(tmp_path / "two"), BatchOptions(jobs=2, renders_per_worker=1))
+    assert built_names(one) == built_names(two) == ["2019/one.epub", "2020/two.epub"]
+    for name in built_names(one):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_a_stuck_article_is_stopped_and_the_others_are_built(tmp_path):
+    folder = archive(tmp_path)
+    write_article(folder / "2021" / "long", long_article(2000))  # a minute's work and more
+    report = batch(folder, BuildOptions(out_dir=tmp_path / "out", formats=("pdf",)), BatchOptions(jobs=2, timeout=6))
+    stopped = [line for line in report.failures if "long/article.md" in line]
+    assert stopped and "took longer than 6 s and was stopped; give --timeout more seconds" in stopped[0]
+    assert built_names(report) == ["2019/one.pdf", "2020/two.pdf"]
+    assert not list((tmp_path / "out").rglob("*.tmp")) and not (tmp_path / "out" / "2021").exists() or \
+        not list((tmp_path / "out" / "2021").iterdir())
+
+
+def test_an_article_over_the_memory_ceiling_fails_alone(tmp_path):
+    folder = archive(tmp_path)
+    (folder / "2021" / "huge").mkdir(parents=True)
+    Image.effect_noise((6000, 6000), 64).convert("RGB").save(folder / "2021" / "huge" / "noise.png")
+    write_article(folder / "2021" / "huge", GOOD.format(title="Huge") + "\n![Noise](noise.png)\n")
+    report = batch(folder, epub_only(tmp_path / "out"), BatchOptions(jobs=1, memory_mb=300))
+    failed = [line for line in report.failures if "huge/article.md" in line]
+    assert failed and "memory ceiling of 300 MiB (--memory-limit)" in failed[0], report.failures
+    assert built_names(report) == ["2019/one.epub", "2020/two.epub"]
+
+
+@pytest.mark.slow
+def test_a_killed_batch_leaves_no_partial_file_and_resumes(tmp_path):
+    """kill -9 in the middle of a run: no partial output, and the next run builds only what is missing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "archive"
+    for n in range(12):
+        write_article(folder / f"{n:02}", long_article(30).replace("title: Long", f"title: Part {n}"))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pressexport.cli", "batch", str(folder), "--out", str(out), "-j", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.rglob("*.pdf"))) < 4:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write if it comes to that
+    process.wait()
+    done = {p.stem for p in out.rglob("*.epub")} & {p.stem for p in out.rglob("*.pdf")}
+    assert 2 <= len(done) < 12
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    built, unchanged = map(int, re.search(r"(\d+) article\(s\) built .*, (\d+) unchanged", resumed.stdout).groups())
+    assert built + unchanged == 12 and 2 <= unchanged <= len(done)  # only what was missing is built again
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert len(list(out.rglob("*.pdf"))) == len(list(out.rglob("*.epub"))) == 12
+
+
+def test_cli_batch_writes_a_json_report(tmp_path):
+    import json
+
+    folder = archive(tmp_path)
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(app, ["batch", str(folder), "--out", str(tmp_path / "out"), "--report-json", str(report)])
+    assert result.exit_code == 1
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert sorted(Path(path).parent.name for path in data["built"]) == ["one", "two"]
+    assert len(data["failed"]) == 1 and "bad/article.md" in data["failed"][0]
+    assert data["unchanged"] == [] and data["warnings"] == {} and data["seconds"] > 0
+
+
+OPENED: list[str] = []
+sys.addaudithook(lambda event, args: OPENED.append(str(args[0])) if event == "open" and OPENED_ON else None)
+OPENED_ON: list[bool] = []
+
+
+def test_a_run_with_nothing_changed_reads_no_article_and_no_image(tmp_path):
+    """Unchanged files are known by their size and time: the no-op run opens none of them."""
+    folder = tmp_path / "archive"
+    save_map(folder)
+    for name in ("one", "two", "three"):
+        write_article(folder / "2020" / name, WITH_MAP.format(title=name))
+    options = epub_only(tmp_path / "out")
+    batch(folder, options)
+    OPENED.clear()
+    OPENED_ON.append(True)
+    try:
+        again = batch(folder, options)
+    finally:
+        OPENED_ON.clear()
+    assert len(again.unchanged) == 3
+    assert not [path for path in OPENED if path.startswith(str(folder))], OPENED
+    os.utime(folder / "shared" / "map.png")  # touched, same bytes: hashed once, still unchanged
+    assert len(batch(folder, options).unchanged) == 3

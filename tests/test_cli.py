@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from conftest import write_article
-from pressexport import __version__, cli
+from pressexport import __version__, cli, workers
 from pressexport.cli import app
 from pressexport.options import PdfOptions
 
@@ -259,6 +259,7 @@ def simulated_bug(*args, **kwargs):
 def test_verbose_prints_the_traceback_of_an_internal_error(runner, tmp_path, monkeypatch, command, flags,
                                                            traceback_shown):
     monkeypatch.setattr(BUILD, "build_one", simulated_bug)  # our own bug, not an engine's
+    monkeypatch.setattr(workers, "START_METHOD", "fork")  # batch's workers are forks of this patched process
     write_article(tmp_path / "articles", TINY)
     result = invoke(runner, command, tmp_path / "articles", "--out", tmp_path / "out", *flags)
     assert result.exit_code == 1
@@ -271,7 +272,7 @@ def test_verbose_prints_the_traceback_of_an_internal_error(runner, tmp_path, mon
 # --- what each command loads and sets up -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("command", "fonts"), [("pdf", True), ("build", True), ("batch", True), ("epub", False)])
+@pytest.mark.parametrize(("command", "fonts"), [("pdf", True), ("build", True), ("epub", False)])
 def test_pdf_commands_use_the_shipped_fonts_before_building(runner, tmp_path, monkeypatch, command, fonts):
     calls = []
     monkeypatch.setattr(cli, "use_shipped_fonts_only", lambda: calls.append("fonts"))

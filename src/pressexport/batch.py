@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import time
-from collections import Counter
+from collections import Counter as Tally
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions, BuildReport, Built, build_into
+from .build import BuildOptions, BuildReport, Built
 from .diagnostics import Diagnostic, collecting, counted, summary, warn
 from .discover import Job, plan
-from .record import Entry, Record, entry_for, up_to_date
+from .record import Entry, Record, entry_for, source_unchanged, up_to_date
+from .options import BatchOptions
 from .resources import styles_dir
 from .source import is_within
 from .version import __version__
+from .workers import LocalPool, Outcome, remove_staged_files
 
 # (index, total, article, "built" | "unchanged" | "failed", the article's diagnostics)
 Progress = Callable[[int, int, Path, str, tuple[Diagnostic, ...]], None]
@@ -30,28 +31,125 @@ class BatchReport(BuildReport):
     built: list[Path] = field(default_factory=list)  # articles built (their files are in ``written``)
     skipped: list[Diagnostic] = field(default_factory=list)  # files found and refused (links out of the root)
 
+    def as_dict(self, seconds: float) -> dict:
+        """The report as plain data (``--report-json``): what was built, skipped and failed, and why."""
+        return {"built": [str(path) for path in self.built], "unchanged": [str(path) for path in self.unchanged],
+                "failed": self.failures, "written": [str(path) for path in self.written],
+                "warnings": dict(sorted(counted(self.diagnostics).items())),
+                "diagnostics": [diagnostic.as_dict() for diagnostic in self.diagnostics],
+                "seconds": round(seconds, 3)}
 
-def batch(folder: str | Path, options: BuildOptions = BuildOptions(), *, force: bool = False,
+
+def batch(folder: str | Path, options: BuildOptions = BuildOptions(), run: BatchOptions = BatchOptions(), *,
           progress: Progress | None = None) -> BatchReport:
-    """Build every article under ``folder``, skipping those whose editions are up to date in the record
-    kept in the output folder (``force`` rebuilds them). The content root is ``options.root``, else the
-    root of the last run into the same output folder when it holds ``folder`` (so one issue of an archive
-    can be rebuilt on its own, with the archive's shared files and layout), else ``folder``."""
+    """Build every article under ``folder`` in warm worker processes, largest first, skipping those whose
+    editions are up to date in the record kept in the output folder (``run.force`` rebuilds them).
+
+    The content root is ``options.root``, else the root of the last run into the same output folder when
+    it holds ``folder`` (so one issue of an archive can be rebuilt on its own, with the archive's shared
+    files and layout), else ``folder``. Each finished article is recorded at once, so a killed run
+    resumes where it stopped."""
     folder = Path(folder)
     report = BatchReport()
     with Record.open(options.out_dir) as record:
         root = batch_root(folder, options.root, record)
         with collecting() as found:
-            jobs, report.failures = plan([folder], root, options.out_dir)
+            jobs, report.failures = plan([folder], root, options.out_dir, recorded_slug(record))
         report.skipped += found
         report.diagnostics += found
         record.set_root(root)
         settings = settings_digest(options)
-        for index, job in enumerate(jobs, start=1):
-            status, diagnostics = batch_one(report, job, options, record, settings, force)
-            if progress:
-                progress(index, len(jobs), job.path, status, diagnostics)
+        counter = Numbering(total=len(jobs), progress=progress)
+        stale = []
+        for job in jobs:
+            if not run.force and up_to_date(record.get(job.key), settings, job.root, options.out_dir):
+                report.unchanged.append(job.path)
+                counter.tell(job.path, "unchanged", ())
+            else:
+                stale.append(job)
+        if stale:
+            build_stale(stale, options, run, Recorder(report, record, settings, options.out_dir), counter)
     return report
+
+
+def recorded_slug(record: Record) -> Callable[[Job], str | None]:
+    """The slug the record holds for an article whose file has not changed since (else None: read it)."""
+    def known(job: Job) -> str | None:
+        entry = record.get(job.key)
+        return entry.slug if source_unchanged(entry, job.key, job.path) else None
+    return known
+
+
+def build_stale(jobs: list[Job], options: BuildOptions, run: BatchOptions, recorder: Recorder,
+                counter: Numbering) -> None:
+    """Build the stale jobs in the workers, largest first; record each as it finishes."""
+    for job in jobs:
+        remove_staged_files(job)  # left by a run that was killed while writing
+    with pool_for(options, run) as pool:
+        for outcome in pool.run(sorted(jobs, key=source_size, reverse=True)):
+            status, diagnostics = recorder.take(outcome)
+            counter.tell(outcome.job.path, status, diagnostics)
+
+
+def pool_for(options: BuildOptions, run: BatchOptions):
+    """Worker processes here, or a Dask cluster's workers (``run.scheduler``): one interface, ``run(jobs)``."""
+    if run.scheduler is None:
+        return LocalPool(options, run)
+    from .cluster import DaskPool  # the dask extra: imported only for a cluster
+
+    return DaskPool(options, run, run.scheduler)
+
+
+def source_size(job: Job) -> int:
+    """The article file's size: the order of the work (longest first, so no long article starts last)."""
+    try:
+        return job.path.stat().st_size
+    except OSError:
+        return 0
+
+
+@dataclass
+class Numbering:
+    """Numbers each article's progress line (unchanged ones first, then as builds finish)."""
+
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def tell(self, path: Path, status: str, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """One more article done."""
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, path, status, diagnostics)
+
+
+@dataclass
+class Recorder:
+    """Takes each outcome into the report and the record (one transaction per article)."""
+
+    report: BatchReport
+    record: Record
+    settings: str
+    out_dir: Path
+
+    def take(self, outcome: Outcome) -> tuple[str, tuple[Diagnostic, ...]]:
+        """Report and record one outcome; returns its status and diagnostics."""
+        report, job = self.report, outcome.job
+        if outcome.built is None:
+            report.failures.append(outcome.failure)
+            report.tracebacks += [outcome.traceback] if outcome.traceback else []
+            return "failed", ()
+        built = outcome.built
+        worse = degraded(self.record.get(job.key), built, job)
+        diagnostics = built.diagnostics + worse
+        report.diagnostics += diagnostics
+        report.written += built.written
+        report.built.append(job.path)
+        report.eco.update(outcome.eco)
+        self.record.put(job.key, entry_for(job.slug or "", built.inputs, built.written, diagnostics,
+                                           settings=self.settings, root=job.root, out_dir=self.out_dir,
+                                           seconds=outcome.seconds))
+        return "built", diagnostics
 
 
 def batch_root(folder: Path, given: Path | None, record: Record) -> Path:
@@ -64,30 +162,10 @@ def batch_root(folder: Path, given: Path | None, record: Record) -> Path:
     return folder.resolve()
 
 
-def batch_one(report: BatchReport, job: Job, options: BuildOptions, record: Record, settings: str,
-              force: bool) -> tuple[str, tuple[Diagnostic, ...]]:
-    """Build one article unless it is up to date; record what it was built from. Returns its status."""
-    previous = record.get(job.key)
-    if not force and up_to_date(previous, settings, job.root, options.out_dir):
-        report.unchanged.append(job.path)
-        return "unchanged", ()
-    started = time.perf_counter()
-    built = build_into(report, job, options)
-    if built is None:
-        return "failed", ()
-    worse = degraded(previous, built, job)
-    report.diagnostics += worse
-    diagnostics = built.diagnostics + worse
-    report.built.append(job.path)
-    record.put(job.key, entry_for(built.inputs, built.written, diagnostics, settings=settings, root=job.root,
-                                  out_dir=options.out_dir, seconds=time.perf_counter() - started))
-    return "built", diagnostics
-
-
 def degraded(previous: Entry | None, built: Built, job: Job) -> tuple[Diagnostic, ...]:
     """A diagnostic when the new editions lack images that the ones they replaced had."""
     now = counted(built.diagnostics)
-    worse = Counter({code: now[code] for code in DEGRADING if now[code] > (previous.count(code) if previous else 0)})
+    worse = Tally({code: now[code] for code in DEGRADING if now[code] > (previous.count(code) if previous else 0)})
     if previous is None or not worse:
         return ()
     with collecting() as said:

@@ -76,14 +76,19 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
     return report
 
 
-def build_into(report: BuildReport, job: Job, options: BuildOptions) -> Built | None:
+def build_into(report: BuildReport, job: Job, options: BuildOptions, memory_limit: str = "") -> Built | None:
     """Build one article into ``report``: what was written and read, or None and one line in the failures
-    (the user's bad input as its own message; our own bugs as an internal error, traceback kept)."""
+    (the user's bad input as its own message; running out of memory, under ``memory_limit`` if one is
+    set; our own bugs as an internal error, traceback kept)."""
     with collecting() as diagnostics:
         try:
             built = build_one(job, options, report.eco)
         except PressexportError as exc:
             report.failures.append(exc.one_line())
+            return None
+        except MemoryError:
+            report.failures.append(f"{job.path}: ran out of memory while building it"
+                                   + (f"; it needs more than {memory_limit}" if memory_limit else ""))
             return None
         except Exception as exc:  # an engine bug must not stop the other articles
             log.debug("internal error on %s", job.path, exc_info=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -13,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 import typer
 
 from .version import __version__
-from .diagnostics import Diagnostic, counted, summary
+from .diagnostics import Diagnostic
 from .errors import InputError
-from .options import BuildOptions, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
+from .options import BatchOptions, BuildOptions, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
 from .resources import use_shipped_fonts_only
 
 if TYPE_CHECKING:  # the engines load with the command that needs them, never at start-up
@@ -54,6 +55,15 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")
 Verbose = Annotated[bool, typer.Option(
     "--verbose", "-v", help="Print progress notes too, and the traceback of an internal error.")]
 Force = Annotated[bool, typer.Option("--force", help="Rebuild articles that have not changed.")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")]
+Timeout = Annotated[float, typer.Option(
+    "--timeout", min=1, help="Seconds one article may take; then its worker is stopped and the article fails.")]
+MemoryLimit = Annotated[int, typer.Option(
+    "--memory-limit", min=256, help="Each worker's memory ceiling in MiB; an article that needs more fails.")]
+ReportJson = Annotated[Optional[Path], typer.Option(
+    "--report-json", help="Also write the batch's report (built, unchanged, failed, warnings) to this JSON file.")]
+RendersPerWorker = Annotated[int, typer.Option(
+    "--renders-per-worker", min=1, help="Replace a worker after this many articles, so memory stays flat.")]
 Eco = Annotated[bool, typer.Option(
     "--eco", help="Also write the eco edition, <slug>.eco.pdf: every word, less paper and toner "
                   "(the standard <slug>.pdf is written too: the eco edition's note compares the two).")]
@@ -68,7 +78,6 @@ Report = Annotated[bool, typer.Option(
     "--report", help="With --eco: print the pages, sheets and toner of both editions, measured on the files.")]
 
 OUTPUT = Path("output")
-ALWAYS_SAID = {"degraded"}  # batch diagnostics printed in full even without --verbose (the rest are counted)
 BOTH = ("pdf", "epub")
 
 
@@ -163,38 +172,30 @@ def run(invocation: Invocation) -> None:
     raise typer.Exit(0 if result.ok else 1)
 
 
-def run_batch(invocation: Invocation, force: bool) -> None:
+def run_batch(invocation: Invocation, run: BatchOptions, report_json: Path | None = None) -> None:
     """Build the archive with progress, report and exit with 0 (all written) or 1 (some failed)."""
+    from .atomic import write_atomic
     from .batch import batch
+    from .console import BatchDisplay, batch_summary
 
     setup_logging(invocation)
     started = time.perf_counter()
-    result = batch(invocation.paths[0], invocation.options, force=force, progress=progress_printer(invocation))
+    with BatchDisplay(invocation.quiet, invocation.verbose) as display:
+        result = batch(invocation.paths[0], invocation.options, run, progress=display.article)
+    seconds = time.perf_counter() - started
     print_diagnostics(result.skipped, invocation)
     print_failures(result, invocation.verbose)
-    typer.echo(f"{len(result.built)} article(s) built ({len(result.written)} file(s) written), "
-               f"{len(result.unchanged)} unchanged, {len(result.failures)} failed "
-               f"in {time.perf_counter() - started:.1f} s")
-    if result.diagnostics and not invocation.quiet:
-        typer.echo(f"warnings: {summary(counted(result.diagnostics))}")
+    lines = batch_summary(len(result.built), len(result.written), len(result.unchanged), len(result.failures),
+                          result.diagnostics, seconds)
+    for line in lines[: None if not invocation.quiet else 1]:
+        typer.echo(line)
+    if report_json is not None:
+        write_atomic(report_json, json.dumps(result.as_dict(seconds), indent=1, ensure_ascii=False).encode())
     print_eco(result, invocation.quiet, invocation.report)
     raise typer.Exit(0 if result.ok else 1)
 
 
 # --- printing -----------------------------------------------------------------------------------------
-
-
-def progress_printer(invocation: Invocation) -> Callable[[int, int, Path, str, tuple[Diagnostic, ...]], None]:
-    """The batch's progress line for each article, with its warnings counted (each warning itself with
-    --verbose; failures only, when quiet)."""
-    def progress(index: int, total: int, path: Path, status: str, diagnostics: tuple[Diagnostic, ...]) -> None:
-        if invocation.quiet and status != "failed":
-            return
-        counts = f" with {summary(counted(diagnostics))}" if diagnostics else ""
-        typer.echo(f"[{index}/{total}] {status:9} {path}{counts}", err=True)
-        said = diagnostics if invocation.verbose else [d for d in diagnostics if d.code in ALWAYS_SAID]
-        print_diagnostics(list(said), invocation)
-    return progress
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], invocation: Invocation) -> None:
@@ -267,19 +268,24 @@ def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: S
 @app.command("batch")
 def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
                   pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
-                  eco_images: EcoImageMode = None,
-                  report: Report = False, embed_fonts: EmbedFonts = False, allow_remote: AllowRemote = False,
-                  force: Force = False, quiet: Quiet = False, verbose: Verbose = False) -> None:
-    """Build every article under FOLDER (PDF and EPUB), with progress; articles unchanged since the last run
-    (same source, images, styles, options and version) are skipped, and one bad article does not stop the rest.
-    The content root is --root, else that of the last batch into the same --out when it holds FOLDER, else FOLDER."""
+                  eco_images: EcoImageMode = None, report: Report = False, embed_fonts: EmbedFonts = False,
+                  allow_remote: AllowRemote = False, force: Force = False, jobs: Jobs = 0,
+                  timeout: Timeout = BatchOptions.timeout, memory_limit: MemoryLimit = BatchOptions.memory_mb,
+                  renders_per_worker: RendersPerWorker = BatchOptions.renders_per_worker,
+                  report_json: ReportJson = None, quiet: Quiet = False, verbose: Verbose = False) -> None:
+    """Build every article under FOLDER (PDF and EPUB) in parallel workers, with progress; articles unchanged
+    since the last run (same source, images, styles, options and version) are skipped, and one bad, stuck or
+    runaway article does not stop the rest. The content root is --root, else that of the last batch into the
+    same --out when it holds FOLDER, else FOLDER."""
     use_shipped_fonts_only()
     if not folder.is_dir():
         typer.echo(f"error: {folder}: not a folder; give the folder that holds the articles", err=True)
         raise typer.Exit(2)
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
     options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote)
-    run_batch(Invocation([folder], options, quiet, verbose, report), force)
+    run = validated(BatchOptions, jobs=jobs, timeout=timeout, memory_mb=memory_limit,
+                    renders_per_worker=renders_per_worker, force=force)
+    run_batch(Invocation([folder], options, quiet, verbose, report), run, report_json)
 
 
 @app.command("epub")

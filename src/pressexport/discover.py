@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .diagnostics import collecting, warn
@@ -32,6 +33,7 @@ class Job:
     root: Path  # resolved
     out_dir: Path
     key: str  # the article's path under the root (POSIX): its name in the batch record
+    slug: str | None = None  # what its editions are named after (None until planned, or when unreadable)
 
 
 def content_root(given: Path, root: Path | None) -> Path:
@@ -98,9 +100,11 @@ def refuse(path: Path, target: Path, root: Path, kind: str) -> None:
          "copy it into the root, or give --root a folder that holds both")
 
 
-def plan(paths: list[Path], root: Path | None, out_dir: Path) -> tuple[list[Job], list[str]]:
+def plan(paths: list[Path], root: Path | None, out_dir: Path,
+         known_slug: Callable[[Job], str | None] = lambda job: None) -> tuple[list[Job], list[str]]:
     """The jobs for the paths given (files or folders), and the failures found before any rendering:
-    a file outside its root, a folder that is not under ``--root``, editions that would share a file."""
+    a file outside its root, a folder that is not under ``--root``, editions that would share a file.
+    ``known_slug`` answers for an article whose slug is known without reading it (the batch record)."""
     jobs: list[Job] = []
     failures: list[str] = []
     for given in paths:
@@ -108,6 +112,7 @@ def plan(paths: list[Path], root: Path | None, out_dir: Path) -> tuple[list[Job]
             jobs += jobs_for(Path(given), root, out_dir)
         except PressexportError as exc:
             failures.append(exc.one_line())
+    jobs = [replace(job, slug=known_slug(job) or slug_of(job)) for job in jobs]
     clashing = clashes(jobs)
     failures += [message for job in jobs for message in clashing.get(job, [])]
     return [job for job in jobs if job not in clashing], failures
@@ -149,9 +154,8 @@ def clashes(jobs: list[Job]) -> dict[Job, list[str]]:
     with a message naming the other sources."""
     by_target: dict[str, list[tuple[Job, Path]]] = defaultdict(list)
     for job in jobs:
-        slug = slug_of(job)
-        if slug is not None:
-            target = job.out_dir / slug
+        if job.slug is not None:
+            target = job.out_dir / job.slug
             by_target[str(target.absolute()).casefold()].append((job, target))
     found: dict[Job, list[str]] = {}
     for group in (group for group in by_target.values() if len(group) > 1):

@@ -85,6 +85,7 @@ class Article:
     end_mark: str = ""
     base_url: str = ""
     source_hash: str = ""  # sha256 of the source file's bytes
+    source_stat: tuple[int, int] | None = None  # the source's (size, mtime_ns), taken before it was read
     source_bytes: bytes = field(default=b"", repr=False)
 
     @property
@@ -116,6 +117,8 @@ class Input(NamedTuple):
 
     path: Path
     sha256: str | None  # None: the file was looked for and is absent (adding it makes the edition stale)
+    size: int | None = None  # the file's size and modification time when it was read: a later run that
+    mtime_ns: int | None = None  # finds both unchanged need not read the file again to hash it
 
 
 @dataclass(frozen=True)

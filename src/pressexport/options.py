@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,3 +91,27 @@ class BuildOptions:
         unknown = [name for name in self.formats if name not in FORMATS]
         if unknown:
             raise InputError(f"unknown format '{unknown[0]}'", hint=f"use {' or '.join(FORMATS)}")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch runs: how many workers, and the limits that keep one article from stopping the rest."""
+
+    jobs: int = 0  # worker processes; 0: one per core
+    timeout: float = 300.0  # seconds one article may take before its worker is stopped
+    memory_mb: int = 2048  # each worker's memory ceiling (address space), in MiB
+    renders_per_worker: int = 100  # a worker is replaced after this many articles: WeasyPrint keeps memory
+    force: bool = False  # rebuild articles the record calls up to date
+    scheduler: object = None  # a Dask scheduler's address (tcp://host:8786) or a distributed.Client; None: local
+
+    def __post_init__(self) -> None:
+        checks = (("jobs", self.jobs, 0), ("timeout", self.timeout, 1), ("memory_mb", self.memory_mb, 256),
+                  ("renders_per_worker", self.renders_per_worker, 1))
+        for name, value, lowest in checks:
+            if value < lowest:
+                raise InputError(f"{name.replace('_', ' ')} must be at least {lowest}, not {value}")
+
+    @property
+    def workers(self) -> int:
+        """The number of worker processes."""
+        return self.jobs or os.cpu_count() or 1

@@ -23,13 +23,14 @@ from .model import Input
 from .source import is_within
 
 RECORD = ".pressexport-record.sqlite"
-SCHEMA = 1
+SCHEMA = "2"  # a record of another schema is started afresh (everything is rebuilt once)
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS editions (
     article TEXT PRIMARY KEY,   -- the article's path under the content root (POSIX)
+    slug TEXT NOT NULL,         -- what its editions are named after
     settings TEXT NOT NULL,     -- digest of version, options and styles
-    inputs TEXT NOT NULL,       -- JSON {path under the root: sha256 or null when absent}
+    inputs TEXT NOT NULL,       -- JSON {path under the root: [sha256 or null when absent, size, mtime_ns]}
     outputs TEXT NOT NULL,      -- JSON {path under the output folder: size in bytes}
     diagnostics TEXT NOT NULL,  -- JSON [{code, message, file, line, severity}]
     seconds REAL NOT NULL       -- the build's wall time
@@ -41,8 +42,9 @@ CREATE TABLE IF NOT EXISTS editions (
 class Entry:
     """What the record holds of one article's last successful build."""
 
+    slug: str
     settings: str
-    inputs: dict[str, str | None]
+    inputs: dict[str, list]  # path under the root → [sha256 or None, size, mtime_ns]
     outputs: dict[str, int]
     diagnostics: tuple[Diagnostic, ...] = ()
     seconds: float = 0.0
@@ -69,6 +71,7 @@ class Record:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit survives a killed process
             connection.executescript(TABLES)
+            start_afresh_unless_current(connection)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cannot open the batch record: {exc}", where=out_dir / RECORD,
                               hint="delete it to rebuild everything, or choose another --out") from None
@@ -92,28 +95,24 @@ class Record:
 
     def set_root(self, root: Path) -> None:
         """Remember the content root of this run."""
-        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?), ('schema', ?)",
-                                (str(root), str(SCHEMA)))
+        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)", (str(root),))
 
     def get(self, article: str) -> Entry | None:
-        """The entry of an article (its path under the root), or None."""
-        row = self.connection.execute("SELECT settings, inputs, outputs, diagnostics, seconds FROM editions "
-                                      "WHERE article = ?", (article,)).fetchone()
-        if row is None:
-            return None
-        try:
-            return Entry(row[0], json.loads(row[1]), json.loads(row[2]),
-                         tuple(Diagnostic.from_dict(item) for item in json.loads(row[3])), row[4])
-        except (ValueError, TypeError):
-            return None  # a damaged entry: rebuild that article
+        """The entry of an article (its path under the root), or None (read once per run)."""
+        if article not in self.cache:
+            row = self.connection.execute("SELECT slug, settings, inputs, outputs, diagnostics, seconds "
+                                          "FROM editions WHERE article = ?", (article,)).fetchone()
+            self.cache[article] = entry_from_row(row) if row else None
+        return self.cache[article]
 
     def put(self, article: str, entry: Entry) -> None:
         """Store an article's entry: one transaction, committed when this returns."""
         self.connection.execute(
-            "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)",
-            (article, entry.settings, json.dumps(entry.inputs, sort_keys=True),
+            "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article, entry.slug, entry.settings, json.dumps(entry.inputs, sort_keys=True),
              json.dumps(entry.outputs, sort_keys=True),
              json.dumps([diagnostic.as_dict() for diagnostic in entry.diagnostics]), entry.seconds))
+        self.cache[article] = entry
 
     def entries(self) -> Iterable[tuple[str, Entry]]:
         """Every article's entry, in key order (for reports and the shelf)."""
@@ -123,10 +122,28 @@ class Record:
                 yield article, entry
 
 
-def entry_for(inputs: Iterable[Input], written: Iterable[Path], diagnostics: Iterable[Diagnostic], *,
+def start_afresh_unless_current(connection: sqlite3.Connection) -> None:
+    """Empty a record written by another version of this schema (its articles are rebuilt once)."""
+    row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    if row is None or row[0] != SCHEMA:
+        connection.execute("DROP TABLE editions")
+        connection.executescript(TABLES)
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+
+
+def entry_from_row(row: tuple) -> Entry | None:
+    """An entry as stored, or None when it is damaged (that article is rebuilt)."""
+    try:
+        return Entry(row[0], row[1], json.loads(row[2]), json.loads(row[3]),
+                     tuple(Diagnostic.from_dict(item) for item in json.loads(row[4])), row[5])
+    except (ValueError, TypeError):
+        return None
+
+
+def entry_for(slug: str, inputs: Iterable[Input], written: Iterable[Path], diagnostics: Iterable[Diagnostic], *,
               settings: str, root: Path, out_dir: Path, seconds: float) -> Entry:
     """The entry of a finished build: inputs under the root, outputs under the output folder."""
-    return Entry(settings, {under(item.path, root): item.sha256 for item in inputs},
+    return Entry(slug, settings, {under(item.path, root): [item.sha256, item.size, item.mtime_ns] for item in inputs},
                  {under(path, out_dir): path.stat().st_size for path in written}, tuple(diagnostics), seconds)
 
 
@@ -140,8 +157,33 @@ def up_to_date(entry: Entry | None, settings: str, root: Path, out_dir: Path) ->
     same bytes, or still absent), and every output it wrote is there."""
     if entry is None or entry.settings != settings or not entry.inputs:
         return False
-    return (all(file_digest(root / path, root) == digest for path, digest in entry.inputs.items())
+    return (all(unchanged(root / path, recorded, root) for path, recorded in entry.inputs.items())
             and all((out_dir / path).is_file() for path in entry.outputs))
+
+
+def unchanged(path: Path, recorded: list, root: Path) -> bool:
+    """Whether a file is as recorded: by its size and time when both match, else by its hash."""
+    try:
+        digest, size, mtime_ns = recorded
+    except (TypeError, ValueError):
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return digest is None
+    if digest is not None and (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns):
+        return is_within(path.resolve(), root)
+    return file_digest(path, root) == digest
+
+
+def source_unchanged(entry: Entry | None, key: str, path: Path) -> bool:
+    """Whether an article file is as the entry recorded it, by its size and time alone (cheap)."""
+    recorded = entry.inputs.get(key) if entry else None
+    try:
+        stat = path.stat()
+        return bool(recorded) and recorded[0] is not None and [stat.st_size, stat.st_mtime_ns] == recorded[1:]
+    except OSError:
+        return False
 
 
 def file_digest(path: Path, root: Path) -> str | None:

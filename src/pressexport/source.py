@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import logging
+import os
 import re
 import unicodedata
 from dataclasses import replace
@@ -32,31 +33,33 @@ def load_article(path: str | Path, root: str | Path | None = None) -> Article:
     may reference, the file itself included once its links are followed."""
     path = Path(path)
     root = Path(root).resolve() if root is not None else path.absolute().parent.resolve()
-    raw = read_source_bytes(path, root)
+    raw, stat = read_source(path, root)
     text = decode_source(raw, path)
     yaml_text, body, body_line = split_front_matter(text, path)
     fields, problems = read_front_matter(yaml_text, path)
-    return build_article(fields, problems, body, body_line, path=path, root=root, raw=raw)
+    article = build_article(fields, problems, body, body_line, path=path, root=root, raw=raw)
+    return replace(article, source_stat=(stat.st_size, stat.st_mtime_ns))
 
 
 def article_slug(path: Path) -> str:
     """The slug an article's editions are named after, from its front matter alone (nothing rendered)."""
-    text = decode_source(read_source_bytes(path), path)
+    text = decode_source(read_source(path)[0], path)
     fields, _problems = read_front_matter(split_front_matter(text, path)[0], path)
     return slug_for(path, fields.get("slug") or "")
 
 
-def read_source_bytes(path: Path, root: Path | None = None) -> bytes:
-    """The file's bytes, or a clear error when it cannot be read or its links lead out of ``root``."""
+def read_source(path: Path, root: Path | None = None) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its status taken just before the read, or a clear error when it cannot be read
+    or its links lead out of ``root``."""
     if root is not None and path.exists() and not is_within(path.resolve(), root):
         raise InputError(f"links to {path.resolve()}, outside the content root {root}", where=path,
                          hint="copy the file into the root, or give --root a folder that holds both")
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise InputError(f"file is {size / 2**20:.1f} MB, over the {MAX_SOURCE_BYTES // 2**20} MB limit",
-                             where=path, hint="split the article into several files")
-        return path.read_bytes()
+        stat = path.stat()
+        if stat.st_size > MAX_SOURCE_BYTES:
+            raise InputError(f"file is {stat.st_size / 2**20:.1f} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
+                             "limit", where=path, hint="split the article into several files")
+        return path.read_bytes(), stat
     except FileNotFoundError:
         raise InputError("no such file", where=path, hint="check the path") from None
     except IsADirectoryError:

@@ -56,7 +56,7 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
         assets=tuple(assets),
         headings=tuple(headings),
         cover=cover,
-        inputs=(Input(article.path, article.source_hash), *image_inputs,
+        inputs=(Input(article.path, article.source_hash, *(article.source_stat or ())), *image_inputs,
                 *([input_record(cover_file)] if cover_file else [])),
     )
 

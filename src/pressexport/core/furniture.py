@@ -26,7 +26,8 @@ def place_related(tree: etree._Element, article: Article) -> None:
         item = next((r for r in remaining if r.key == match.group(1)), None) if match.group(1) else \
             (remaining[0] if remaining else None)
         if item is None:
-            warn("related-missing", article.path, f"no related item '{match.group(1)}' in front matter; marker removed")
+            wanted = f"related item '{match.group(1)}'" if match.group(1) else "related item left"
+            warn("related-missing", article.path, f"no {wanted} in front matter; marker removed")
             paragraph.getparent().remove(paragraph)
             continue
         remaining.remove(item)

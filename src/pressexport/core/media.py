@@ -61,7 +61,8 @@ def local_image(src: str, article: Article) -> Path | None:
 def input_record(path: Path) -> Input:
     """A file the render looked for, with the hash of its bytes (None when it is absent or unreadable)."""
     try:
-        return Input(path, hashlib.sha256(path.read_bytes()).hexdigest())
+        stat = path.stat()  # before the read: a change after it shows as a changed time next run
+        return Input(path, hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size, stat.st_mtime_ns)
     except OSError:
         return Input(path, None)
 

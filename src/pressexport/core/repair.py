@@ -74,10 +74,10 @@ def flatten_blocks_in_phrasing(tree: etree._Element) -> None:
 def fix_orphans(tree: etree._Element) -> None:
     """Captions, list items, terms and table parts outside their parent element become ordinary ones."""
     for caption in tree.xpath(".//caption[not(parent::table)] | .//figcaption[not(parent::figure)]"):
-        caption.tag = "p"
+        caption.tag = paragraph_or_division(caption)
         caption.set("class", "caption")
     for item in tree.xpath(".//li[not(parent::ul or parent::ol)] | .//dt[not(parent::dl)] | .//dd[not(parent::dl)]"):
-        item.tag = "p"
+        item.tag = paragraph_or_division(item)
     for col in tree.xpath(".//col[not(parent::colgroup)]"):
         drop_keep_tail(col)
     for part in tree.xpath(".//tr[not(parent::table or parent::thead or parent::tbody or parent::tfoot)]"
@@ -88,6 +88,13 @@ def fix_orphans(tree: etree._Element) -> None:
         cell.tag = "span"
     for nested in tree.xpath(".//caption//table"):
         move_after_table(nested)
+
+
+def paragraph_or_division(element: etree._Element) -> str:
+    """What an orphaned container becomes: a paragraph, or a division when it holds blocks (a paragraph
+    cannot)."""
+    blocks = [child for child in element if isinstance(child.tag, str) and child.tag not in PHRASING]
+    return "div" if blocks else "p"
 
 
 def move_after_table(nested: etree._Element) -> None:

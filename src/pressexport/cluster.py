@@ -1,0 +1,159 @@
+"""Batch on a Dask distributed cluster: the same jobs, their files travelling through the scheduler.
+
+Workers need not see the archive: the client sends each article with the files it reads (its source,
+images and cover, found by rendering it once without images), a worker rebuilds that corner of the
+content root in a temporary folder, builds it exactly as a local worker would, and sends the editions
+back; the client writes them into the output folder (atomically) and keeps the record. Times and sizes
+travel with the files, so the record's quick checks hold as if the article had been built here.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .atomic import write_all_atomic
+from .build import Built
+from .core import render_article
+from .core.media import local_image
+from .diagnostics import Diagnostic, collecting
+from .discover import Job
+from .errors import PressexportError
+from .model import Input
+from .options import BatchOptions, BuildOptions
+from .source import load_article
+from .workers import Outcome, build_job, warm_up
+
+ShippedFile = tuple[bytes, int]  # the bytes, and the modification time (ns) to give the copy
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """One job as it travels to a worker: its key, where its editions go, and the files it reads."""
+
+    key: str
+    place: str  # the editions' folder under the output folder (POSIX)
+    slug: str | None
+    files: dict[str, ShippedFile] = field(default_factory=dict)  # path under the root → file
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a worker sends back: the outcome, with paths under its temporary root and output folder."""
+
+    outcome: Outcome
+    root: str  # the worker's temporary root and output folder, to map paths back
+    out: str
+    outputs: dict[str, bytes] = field(default_factory=dict)  # path under the output folder → bytes
+
+
+def files_read(job: Job) -> list[Path]:
+    """The files under the root that building ``job`` reads: the source, every local image, the cover."""
+    with collecting():  # the worker reports the article's warnings
+        article = load_article(job.path, root=job.root)
+        rendered = render_article(article, fetch_images=False)
+    parts = [rendered.body, *(note.body for note in rendered.notes)]
+    images = [local_image((img.get("src") or "").strip(), article) for part in parts for img in part.iter("img")]
+    cover = article.cover.looked_for if article.cover else None
+    return [job.path.resolve(), *(path for path in (*images, cover) if path is not None and path.is_file())]
+
+
+def shipment(job: Job, out_dir: Path) -> Shipment:
+    """The job with its files, ready to travel."""
+    files: dict[str, ShippedFile] = {}
+    for path in files_read(job):
+        stat = path.stat()
+        files[path.relative_to(job.root).as_posix()] = (path.read_bytes(), stat.st_mtime_ns)
+    return Shipment(job.key, job.out_dir.relative_to(out_dir).as_posix(), job.slug, files)
+
+
+def build_shipment(shipment: Shipment, options: BuildOptions, memory_mb: int) -> Delivery:
+    """On a worker: lay the files out in a temporary root, build, and send the editions back."""
+    with tempfile.TemporaryDirectory(prefix="pressexport-") as folder:
+        root, out = Path(folder, "root"), Path(folder, "out")
+        for name, (data, mtime_ns) in shipment.files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            os.utime(path, ns=(mtime_ns, mtime_ns))
+        job = Job(root / shipment.key, root, out / shipment.place, shipment.key, shipment.slug)
+        outcome = build_job(job, replace(options, out_dir=out, root=root), memory_mb)
+        written = outcome.built.written if outcome.built else []
+        outputs = {path.relative_to(out).as_posix(): path.read_bytes() for path in written}
+        return Delivery(outcome, str(root), str(out), outputs)
+
+
+class DaskPool:
+    """Workers of a Dask distributed cluster (``tcp://host:8786``, or a ``distributed.Client``)."""
+
+    def __init__(self, options: BuildOptions, batch: BatchOptions, scheduler):
+        """Connect to the scheduler (or use the client given)."""
+        from distributed import Client
+
+        self.options, self.batch = options, batch
+        self.client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+        self.owns_client = self.client is not scheduler
+        self.client.run(warm_up, options, batch.memory_mb, False)
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        """Every job's outcome, as each finishes; each job's editions are written here, in the output folder."""
+        from distributed import as_completed
+
+        futures = {}
+        for job in jobs:
+            try:
+                parcel = shipment(job, self.options.out_dir)
+            except PressexportError as exc:
+                yield Outcome(job, failure=exc.one_line())
+                continue
+            futures[self.client.submit(build_shipment, parcel, self.options, self.batch.memory_mb,
+                                       pure=False, key=f"pressexport-{job.key}")] = job
+        for future in as_completed(futures):
+            yield self.received(future, futures[future])
+
+    def received(self, future, job: Job) -> Outcome:
+        """Write a delivery's editions into the output folder and map its paths back to this machine's."""
+        try:
+            delivery: Delivery = future.result()
+        except Exception as exc:  # noqa: BLE001 - a lost worker or a cluster error fails this article alone
+            return Outcome(job, failure=f"{job.path}: the cluster could not build it ({type(exc).__name__}: {exc})")
+        outcome = delivery.outcome
+        if outcome.built is None:
+            return replace(outcome, job=job, failure=back(outcome.failure, delivery, job))
+        targets = {self.options.out_dir / name: data for name, data in delivery.outputs.items()}
+        written = write_all_atomic(targets)
+        built = Built(written, tuple(input_back(item, delivery, job) for item in outcome.built.inputs),
+                      tuple(diagnostic_back(item, delivery, job) for item in outcome.built.diagnostics))
+        eco = {self.options.out_dir / Path(path).relative_to(delivery.out): report
+               for path, report in outcome.eco.items()}
+        return replace(outcome, job=job, built=built, eco=eco)
+
+    def close(self) -> None:
+        """Disconnect (a client given by the caller stays open)."""
+        if self.owns_client:
+            self.client.close()
+
+    def __enter__(self) -> DaskPool:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def back(text: str, delivery: Delivery, job: Job) -> str:
+    """A message from a worker with its temporary paths replaced by this machine's."""
+    text = text.replace(str(Path(delivery.root) / job.key), str(job.path))
+    return text.replace(delivery.root, str(job.root)).replace(delivery.out, "OUT")
+
+
+def input_back(item: Input, delivery: Delivery, job: Job) -> Input:
+    """An input recorded on a worker, as the file under this machine's root."""
+    return item._replace(path=job.root / Path(item.path).relative_to(delivery.root))
+
+
+def diagnostic_back(item: Diagnostic, delivery: Delivery, job: Job) -> Diagnostic:
+    """A diagnostic from a worker, naming this machine's files."""
+    return replace(item, file=back(item.file, delivery, job), message=back(item.message, delivery, job))

@@ -1,0 +1,139 @@
+"""Warm worker processes for batch: each article in a worker that has WeasyPrint loaded, under a deadline and
+a memory ceiling, replaced after a number of renders (WeasyPrint keeps memory after a render).
+
+The pool is pebble's: a timed-out article's worker is stopped and replaced, a worker that dies (the memory
+ceiling, a crash in a native library) fails its article alone, and ``max_tasks`` recycles workers without
+CPython's own ``max_tasks_per_child`` deadlock (gh-115634). Workers start from a fork server, so they never
+inherit the parent's threads (the progress display) or its open record.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import multiprocessing
+import resource
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .build import BuildReport, Built, build_into
+from .discover import Job
+from .options import BatchOptions, BuildOptions
+
+if TYPE_CHECKING:
+    from .eco import EcoReport
+
+# Workers start from a fork server: a fork of this process would copy the threads of the progress display
+# and of the pool itself, with whatever locks they hold. (Tests that change this process use "fork".)
+START_METHOD = "forkserver"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one job: what it built, or the one line that says why it failed."""
+
+    job: Job
+    built: Built | None = None
+    failure: str = ""
+    traceback: str = ""
+    eco: dict[Path, EcoReport] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def build_job(job: Job, options: BuildOptions, memory_mb: int) -> Outcome:
+    """Build one article (in a worker): failures come back as values, like everything else."""
+    started = time.perf_counter()
+    report = BuildReport()
+    built = build_into(report, job, options, memory_limit=memory_limit(memory_mb))
+    return Outcome(job, built, "\n".join(report.failures), "".join(report.tracebacks), report.eco,
+                   time.perf_counter() - started)
+
+
+def memory_limit(memory_mb: int) -> str:
+    """How failures name the memory ceiling, and the option that raises it."""
+    return f"the memory ceiling of {memory_mb} MiB (--memory-limit)"
+
+
+def warm_up(options: BuildOptions, memory_mb: int, ceiling: bool = True) -> None:
+    """A new worker: its memory ceiling (unless it is a cluster's worker, which does more than build),
+    quiet loggers (diagnostics come back as values), and the engines its formats need, loaded once."""
+    if ceiling:
+        limit = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    for name in ("pressexport", "weasyprint", "fontTools"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [logging.NullHandler()]
+        logger.propagate = False
+    from .backends import ECO, load
+
+    try:
+        for name in [*options.formats, *([ECO] if options.pdf.eco else [])]:
+            load(name)
+    except Exception:  # noqa: BLE001 - e.g. MemoryError under a tight ceiling: the job will say it, as a value
+        return
+
+
+class LocalPool:
+    """Worker processes on this machine."""
+
+    def __init__(self, options: BuildOptions, batch: BatchOptions):
+        """Start ``batch.workers`` warm workers (started lazily by pebble, as jobs arrive)."""
+        from pebble import ProcessPool  # only batch needs it
+
+        self.batch = batch
+        self.pool = ProcessPool(max_workers=batch.workers, max_tasks=batch.renders_per_worker,
+                                initializer=warm_up, initargs=(options, batch.memory_mb),
+                                context=multiprocessing.get_context(START_METHOD))
+        self.options = options
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        """Every job's outcome, as each finishes."""
+        futures = {self.pool.schedule(build_job, (job, self.options, self.batch.memory_mb),
+                                      timeout=self.batch.timeout): job for job in jobs}
+        for future in as_completed(futures):
+            yield self.outcome(future, futures[future])
+
+    def outcome(self, future, job: Job) -> Outcome:
+        """The outcome of a finished future; a timeout, a dead worker or an escaped error fail the job alone."""
+        from pebble import ProcessExpired
+
+        try:
+            return future.result()
+        except FutureTimeout:
+            reason = (f"took longer than {self.batch.timeout:g} s and was stopped; "
+                      "give --timeout more seconds if it is just very long")
+        except ProcessExpired as exc:
+            reason = (f"its worker stopped (exit code {exc.exitcode}); it may need more than "
+                      f"{memory_limit(self.batch.memory_mb)}")
+        except MemoryError:
+            reason = f"ran out of memory while building it; it needs more than {memory_limit(self.batch.memory_mb)}"
+        except Exception as exc:  # noqa: BLE001 - an error outside build_into's own net: still one line
+            return Outcome(job, failure=f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report "
+                           "it with this file (--verbose shows the traceback)",
+                           traceback="".join(traceback.format_exception(exc)))
+        remove_staged_files(job)
+        return Outcome(job, failure=f"{job.path}: {reason}")
+
+    def close(self) -> None:
+        """Stop the workers (a job still running is abandoned: its staged files never become outputs)."""
+        self.pool.stop()
+        self.pool.join()
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def remove_staged_files(job: Job) -> None:
+    """The temporary files a stopped worker left beside the outputs it was writing."""
+    if job.slug and job.out_dir.is_dir():
+        for temp in job.out_dir.glob(f".{glob.escape(job.slug)}.*.tmp"):
+            temp.unlink(missing_ok=True)

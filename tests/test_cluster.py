@@ -1,0 +1,52 @@
+"""The batch on a real Dask distributed cluster (LocalCluster): files travel through the scheduler."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from conftest import write_article
+from pressexport.batch import batch
+from pressexport.build import BuildOptions
+from pressexport.options import BatchOptions
+from pressexport.record import Record
+
+distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'pressexport[dask]'")
+
+GOOD = "---\ntitle: {title}\nlang: en\nlicence: CC-BY-4.0\n---\n\nA paragraph about {title}.\n"
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A real two-worker cluster on this machine (processes, so nothing is shared but what is sent)."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1") as cluster, distributed.Client(cluster) as connected:
+        yield connected
+
+
+@pytest.mark.slow
+@pytest.mark.expected_logs(r"image '\.\./\.\./shared/gone\.png' not available")
+def test_a_cluster_builds_what_the_local_workers_build(tmp_path, client):
+    folder = tmp_path / "archive"
+    (folder / "shared").mkdir(parents=True)
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(folder / "shared" / "map.png")
+    write_article(folder / "2020" / "one", GOOD.format(title="One") + "\n![A map](../../shared/map.png)\n")
+    write_article(folder / "2020" / "two", GOOD.format(title="Two") + "\n![Gone](../../shared/gone.png)\n")
+    write_article(folder / "2021" / "bad", "---\ntitle: [unclosed\n---\n")
+    options = BuildOptions(out_dir=tmp_path / "cluster", formats=("epub",))
+    remote = batch(folder, options, BatchOptions(scheduler=client))
+    local = batch(folder, BuildOptions(out_dir=tmp_path / "local", formats=("epub",)), BatchOptions(jobs=1))
+    names = sorted(path.relative_to(tmp_path / "cluster").as_posix() for path in remote.written)
+    assert names == ["2020/one.epub", "2020/two.epub"]
+    for name in names:
+        assert (tmp_path / "cluster" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    assert len(remote.failures) == 1 and str(folder / "2021" / "bad" / "article.md") in remote.failures[0]
+    assert [(d.code, d.file) for d in remote.diagnostics] == [("image-missing", str(folder / "2020/two/article.md"))]
+    with Record.open(tmp_path / "cluster") as record:
+        assert sorted(record.get("2020/one/article.md").inputs) == ["2020/one/article.md", "shared/map.png"]
+        assert record.get("2020/two/article.md").inputs["shared/gone.png"][0] is None
+    again = batch(folder, options, BatchOptions(scheduler=client))
+    assert again.written == [] and len(again.unchanged) == 2  # the record's quick checks hold
+    Image.new("RGB", (40, 30), (30, 30, 200)).save(folder / "shared" / "gone.png")
+    third = batch(folder, options, BatchOptions(scheduler=client))
+    assert [p.name for p in third.written] == ["two.epub"] and third.diagnostics == []
