@@ -35,7 +35,7 @@ def test_a_cluster_builds_what_the_local_workers_build(tmp_path, client):
     write_article(folder / "2021" / "bad", "---\ntitle: [unclosed\n---\n")
     options = BuildOptions(out_dir=tmp_path / "cluster", formats=("epub",))
     remote = batch(folder, options, BatchOptions(scheduler=client))
-    local = batch(folder, BuildOptions(out_dir=tmp_path / "local", formats=("epub",)), BatchOptions(jobs=1))
+    batch(folder, BuildOptions(out_dir=tmp_path / "local", formats=("epub",)), BatchOptions(jobs=1))
     names = sorted(path.relative_to(tmp_path / "cluster").as_posix() for path in remote.written)
     assert names == ["2020/one.epub", "2020/two.epub"]
     for name in names:

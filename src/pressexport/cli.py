@@ -15,7 +15,7 @@ import typer
 
 from .version import __version__
 from .diagnostics import Diagnostic
-from .errors import InputError
+from .errors import InputError, PressexportError
 from .options import BatchOptions, BuildOptions, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
 from .resources import use_shipped_fonts_only
 
@@ -60,6 +60,9 @@ Timeout = Annotated[float, typer.Option(
     "--timeout", min=1, help="Seconds one article may take; then its worker is stopped and the article fails.")]
 MemoryLimit = Annotated[int, typer.Option(
     "--memory-limit", min=256, help="Each worker's memory ceiling in MiB; an article that needs more fails.")]
+Scheduler = Annotated[Optional[str], typer.Option(
+    "--scheduler", help="Run on a Dask distributed cluster, e.g. tcp://host:8786 (the dask extra); the workers get "
+                        "each article's files through the scheduler and need not see the archive.")]
 ReportJson = Annotated[Optional[Path], typer.Option(
     "--report-json", help="Also write the batch's report (built, unchanged, failed, warnings) to this JSON file.")]
 RendersPerWorker = Annotated[int, typer.Option(
@@ -180,8 +183,12 @@ def run_batch(invocation: Invocation, run: BatchOptions, report_json: Path | Non
 
     setup_logging(invocation)
     started = time.perf_counter()
-    with BatchDisplay(invocation.quiet, invocation.verbose) as display:
-        result = batch(invocation.paths[0], invocation.options, run, progress=display.article)
+    try:
+        with BatchDisplay(invocation.quiet, invocation.verbose) as display:
+            result = batch(invocation.paths[0], invocation.options, run, progress=display.article)
+    except PressexportError as exc:  # the record cannot be opened, the cluster cannot be reached
+        typer.echo(f"error: {exc.one_line()}", err=True)
+        raise typer.Exit(1) from None
     seconds = time.perf_counter() - started
     print_diagnostics(result.skipped, invocation)
     print_failures(result, invocation.verbose)
@@ -272,7 +279,8 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_siz
                   allow_remote: AllowRemote = False, force: Force = False, jobs: Jobs = 0,
                   timeout: Timeout = BatchOptions.timeout, memory_limit: MemoryLimit = BatchOptions.memory_mb,
                   renders_per_worker: RendersPerWorker = BatchOptions.renders_per_worker,
-                  report_json: ReportJson = None, quiet: Quiet = False, verbose: Verbose = False) -> None:
+                  scheduler: Scheduler = None, report_json: ReportJson = None, quiet: Quiet = False,
+                  verbose: Verbose = False) -> None:
     """Build every article under FOLDER (PDF and EPUB) in parallel workers, with progress; articles unchanged
     since the last run (same source, images, styles, options and version) are skipped, and one bad, stuck or
     runaway article does not stop the rest. The content root is --root, else that of the last batch into the
@@ -284,7 +292,9 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_siz
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
     options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote)
     run = validated(BatchOptions, jobs=jobs, timeout=timeout, memory_mb=memory_limit,
-                    renders_per_worker=renders_per_worker, force=force)
+                    renders_per_worker=renders_per_worker, force=force, scheduler=scheduler)
+    if scheduler is not None:
+        check_dask_installed()
     run_batch(Invocation([folder], options, quiet, verbose, report), run, report_json)
 
 
@@ -294,6 +304,15 @@ def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts
     """Write only the EPUB edition of each article."""
     options = build_options(("epub",), out, root, embed_fonts=embed_fonts, allow_remote=allow_remote)
     run(Invocation(paths, options, quiet, verbose))
+
+
+def check_dask_installed() -> None:
+    """--scheduler needs the dask extra: without it, say how to install it (exit 2)."""
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        typer.echo("error: --scheduler needs Dask's distributed package; install pressexport[dask]", err=True)
+        raise typer.Exit(2)
 
 
 def version_callback(value: bool) -> None:

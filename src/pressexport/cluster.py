@@ -27,6 +27,7 @@ from .options import BatchOptions, BuildOptions
 from .source import load_article
 from .workers import Outcome, build_job, warm_up
 
+CONNECT_TIMEOUT = "10s"
 ShippedFile = tuple[bytes, int]  # the bytes, and the modification time (ns) to give the copy
 
 
@@ -94,7 +95,7 @@ class DaskPool:
         from distributed import Client
 
         self.options, self.batch = options, batch
-        self.client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+        self.client = scheduler if isinstance(scheduler, Client) else connect(scheduler)
         self.owns_client = self.client is not scheduler
         self.client.run(warm_up, options, batch.memory_mb, False)
 
@@ -141,6 +142,17 @@ class DaskPool:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+def connect(address: str):
+    """A client of the scheduler at ``address``, or a clear error when it cannot be reached."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise PressexportError(f"cannot reach the Dask scheduler at {address} ({exc})",
+                               hint="start one with 'dask scheduler' and workers with 'dask worker ADDRESS'") from None
 
 
 def back(text: str, delivery: Delivery, job: Job) -> str:
