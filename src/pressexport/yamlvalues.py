@@ -29,6 +29,7 @@ class Value:
     line: int
     path: Path
     node: yaml.Node | None = None  # where the parts of the value are written
+    first_line: int = FIRST_LINE  # the file line of the YAML's first line
 
     @property
     def where(self) -> str:
@@ -41,10 +42,10 @@ class Value:
     def at(self, step: str | int) -> Value:
         """What the value holds under ``step`` (a mapping's key, or a list's index from 0), at its own line."""
         key_node, node = part_nodes(self.node, step)
-        line = key_node.start_mark.line + FIRST_LINE if key_node is not None else self.line
+        line = key_node.start_mark.line + self.first_line if key_node is not None else self.line
         name = f"{self.key}.{step}" if isinstance(step, str) else f"{self.key}[{step + 1}]"
         data = self.data.get(step) if isinstance(step, str) else self.data[step]
-        return Value(data, name, line, self.path, node)
+        return Value(data, name, line, self.path, node, self.first_line)
 
 
 class Problem(NamedTuple):
@@ -90,46 +91,47 @@ def shown(value: Any) -> str:
     return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
 
 
-def parse_front_matter(yaml_text: str, path: Path) -> tuple[list[Value], list[Problem]]:
+def parse_front_matter(yaml_text: str, path: Path, first_line: int = FIRST_LINE) -> tuple[list[Value], list[Problem]]:
     """The front matter's top-level values in order (a repeated key keeps its place and takes the last
-    value, as PyYAML has it), and the values YAML could not build, each at its line."""
+    value, as PyYAML has it), and the values YAML could not build, each at its line. ``first_line`` is the
+    file line the YAML starts on (2 in an article, after its ``---``; 1 in a file of YAML alone)."""
     if len(yaml_text.encode()) > MAX_FRONT_MATTER_BYTES:
-        raise InputError(f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB", where=f"{path}:{FIRST_LINE}",
+        raise InputError(f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB", where=f"{path}:{first_line}",
                          hint="move long text into the article body")
     loader = FrontMatterLoader(yaml_text)
     try:
-        return top_level_values(loader, loader.get_single_node(), path)
+        return top_level_values(loader, loader.get_single_node(), path, first_line)
     except yaml.MarkedYAMLError as exc:
-        raise yaml_error(exc, f"{path}:{mark_line(exc)}") from None
+        raise yaml_error(exc, f"{path}:{mark_line(exc, first_line)}") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"broken YAML front matter: {exc}", where=f"{path}:{FIRST_LINE}") from None
+        raise InputError(f"broken YAML front matter: {exc}", where=f"{path}:{first_line}") from None
     except RecursionError:
-        raise InputError("front matter is nested too deeply", where=f"{path}:{FIRST_LINE}",
+        raise InputError("front matter is nested too deeply", where=f"{path}:{first_line}",
                          hint="flatten the YAML structure") from None
     finally:
         loader.dispose()
 
 
-def top_level_values(loader: FrontMatterLoader, root: yaml.Node | None,
-                     path: Path) -> tuple[list[Value], list[Problem]]:
+def top_level_values(loader: FrontMatterLoader, root: yaml.Node | None, path: Path,
+                     first_line: int) -> tuple[list[Value], list[Problem]]:
     """The values of the front matter's mapping, built one by one so that a bad value spoils only itself."""
-    check_node_count(root, path)
+    check_node_count(root, path, first_line)
     if not isinstance(root, yaml.MappingNode):
         if root is None or loader.construct_document(root) is None:
             return [], []
-        raise InputError("front matter must be a mapping of keys to values", where=f"{path}:{FIRST_LINE}",
+        raise InputError("front matter must be a mapping of keys to values", where=f"{path}:{first_line}",
                          hint="write it as 'key: value' lines")
     loader.flatten_mapping(root)  # '<<' merge keys, as PyYAML applies them
     values: dict[Any, Value] = {}
     problems = []
     for key_node, value_node in root.value:
-        line = key_node.start_mark.line + FIRST_LINE
+        line = key_node.start_mark.line + first_line
         try:
             key = built_key(loader, key_node)
-            values[key] = Value(loader.construct_document(value_node), str(key), line, path, value_node)
+            values[key] = Value(loader.construct_document(value_node), str(key), line, path, value_node, first_line)
         except yaml.MarkedYAMLError as exc:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
-            where = f"{path}:{mark_line(exc)}: {key}" if key else f"{path}:{mark_line(exc)}"
+            where = f"{path}:{mark_line(exc, first_line)}" + (f": {key}" if key else "")
             problems.append(Problem(line, yaml_error(exc, where), key))
     return list(values.values()), problems
 
@@ -153,13 +155,13 @@ def yaml_error(exc: yaml.MarkedYAMLError, where: str) -> InputError:
     return InputError(f"broken YAML front matter: {problem}", where=where, hint=SYNTAX_HINT)
 
 
-def mark_line(exc: yaml.MarkedYAMLError) -> int:
+def mark_line(exc: yaml.MarkedYAMLError, first_line: int = FIRST_LINE) -> int:
     """The file line PyYAML's error points at."""
     mark = exc.problem_mark or exc.context_mark
-    return mark.line + FIRST_LINE if mark else FIRST_LINE
+    return mark.line + first_line if mark else first_line
 
 
-def check_node_count(node: yaml.Node | None, path: Path) -> None:
+def check_node_count(node: yaml.Node | None, path: Path, first_line: int = FIRST_LINE) -> None:
     """Refuse YAML whose aliases would expand into a huge structure."""
     budget = MAX_YAML_NODES
     stack = [node] if node is not None else []
@@ -167,7 +169,7 @@ def check_node_count(node: yaml.Node | None, path: Path) -> None:
         current = stack.pop()
         budget -= 1
         if budget < 0:
-            raise InputError("front matter is too large or too deeply aliased", where=f"{path}:{FIRST_LINE}",
+            raise InputError("front matter is too large or too deeply aliased", where=f"{path}:{first_line}",
                              hint="remove YAML anchors and aliases")
         if isinstance(current, yaml.MappingNode):
             stack.extend(n for pair in current.value for n in pair)

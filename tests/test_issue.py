@@ -1,0 +1,79 @@
+"""An issue's issue.yaml: read in full, every problem at once at its line and key; the ISSN checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_article
+from pressexport.errors import InputError
+from pressexport.issue import issn_check_digit, load_issue
+
+ARTICLE = "---\ntitle: {title}\nlang: en\nlicence: CC-BY-4.0\n---\n\nText of {title}.\n"
+ISSUE = """title: "PMP Magazine, April 2020"
+publication: PMP Magazine
+issn: 2049-3630
+volume: 3
+number: 4
+date: 2020-04
+licence: CC-BY-SA-4.0
+articles: [russia/article.md, "letters/*.md"]
+"""
+
+
+def issue_folder(tmp_path, text=ISSUE):
+    folder = tmp_path / "archive" / "2020-04"
+    write_article(folder / "russia", ARTICLE.format(title="Russia"))
+    write_article(folder / "letters", ARTICLE.format(title="B"), name="b.md")
+    write_article(folder / "letters", ARTICLE.format(title="A"), name="a.md")
+    (folder / "issue.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_an_issue_is_read_with_its_articles_in_order(tmp_path):
+    folder = issue_folder(tmp_path)
+    issue = load_issue(folder, tmp_path / "archive")
+    assert (issue.title, issue.publication, issue.issn, issue.volume, issue.number, issue.date) == (
+        "PMP Magazine, April 2020", "PMP Magazine", "2049-3630", 3, 4, "2020-04")
+    assert issue.licence.id == "CC-BY-SA-4.0"
+    assert [p.relative_to(folder).as_posix() for p in issue.articles] == [
+        "russia/article.md", "letters/a.md", "letters/b.md"]
+
+
+@pytest.mark.parametrize(("number", "check"), [("0317-847", "1"), ("2049-363", "0"), ("2434-561", "X"),
+                                               ("0028-083", "6")])
+def test_issn_check_digits(number, check):
+    assert issn_check_digit(number.replace("-", "")) == check
+
+
+def test_every_problem_is_reported_at_once_at_its_line(tmp_path):
+    text = ISSUE.replace("2049-3630", "2049-3631").replace("volume: 3", "volume: -2").replace(
+        "letters/*.md", "missing.md")
+    folder = issue_folder(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_issue(folder, tmp_path / "archive")
+    message = caught.value.one_line()
+    path = folder / "issue.yaml"
+    assert message.startswith(f"{path}: 3 problems")
+    assert f"{path}:3: issn: ISSN 2049-3631 has a wrong check digit (it should end in 0)" in message
+    assert f"{path}:4: volume: 'volume' must be a whole number from 1" in message
+    assert f"{path}:8: articles[2]: article 'missing.md' not found" in message
+
+
+def test_articles_outside_the_root_are_refused(tmp_path):
+    outside = tmp_path / "outside"
+    write_article(outside, ARTICLE.format(title="Secret"))
+    folder = issue_folder(tmp_path, ISSUE.replace("letters/*.md", "../../outside/article.md"))
+    (folder / "linked.md").symlink_to(outside / "article.md")
+    with pytest.raises(InputError, match="leads outside the content root"):
+        load_issue(folder, tmp_path / "archive")
+    folder_two = issue_folder(tmp_path / "two", ISSUE.replace("letters/*.md", "linked.md"))
+    (folder_two / "linked.md").symlink_to(outside / "article.md")
+    with pytest.raises(InputError, match=r"articles\[2\]: 'linked.md' leads outside the content root"):
+        load_issue(folder_two, tmp_path / "two" / "archive")
+
+
+def test_an_issue_needs_a_title_and_articles(tmp_path):
+    folder = issue_folder(tmp_path, "publication: PMP Magazine\n")
+    with pytest.raises(InputError) as caught:
+        load_issue(folder, tmp_path / "archive")
+    assert "missing title" in caught.value.one_line() and "no articles" in caught.value.one_line()
