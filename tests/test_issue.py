@@ -77,3 +77,48 @@ def test_an_issue_needs_a_title_and_articles(tmp_path):
     with pytest.raises(InputError) as caught:
         load_issue(folder, tmp_path / "archive")
     assert "missing title" in caught.value.one_line() and "no articles" in caught.value.one_line()
+
+
+# --- the issue's EPUB ---------------------------------------------------------------------------------
+
+
+def issue_epub(tmp_path, text=ISSUE):
+    import io
+    import zipfile
+
+    from pressexport.backends import issue_epub as backend
+    from pressexport.core import render_article
+    from pressexport.source import load_article
+
+    issue = load_issue(issue_folder(tmp_path, text), tmp_path / "archive")
+    articles = [render_article(load_article(path, root=issue.root)) for path in issue.articles]
+    data = backend.render(issue, articles)
+    path = tmp_path / "issue.epub"
+    path.write_bytes(data)
+    return path, zipfile.ZipFile(io.BytesIO(data))
+
+
+def test_the_issue_epub_holds_every_article_and_is_shelved_as_a_series(tmp_path):
+    from lxml import etree
+
+    from conftest import epubcheck_messages
+
+    path, book = issue_epub(tmp_path)
+    assert epubcheck_messages(path) == []
+    opf = etree.fromstring(book.read("EPUB/content.opf"))
+    ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    meta = {m.get("property"): m.text for m in opf.xpath("//opf:meta[@property]", namespaces=ns)}
+    assert meta["belongs-to-collection"] == "PMP Magazine"
+    assert meta["collection-type"] == "series" and meta["group-position"] == "4"
+    calibre = {m.get("name"): m.get("content") for m in opf.xpath("//opf:meta[@name]", namespaces=ns)}
+    assert calibre["calibre:series"] == "PMP Magazine" and calibre["calibre:series_index"] == "4"
+    assert "urn:issn:2049-3630" in opf.xpath("//dc:identifier/text()", namespaces=ns)
+    assert opf.xpath("//dc:title/text()", namespaces=ns) == ["PMP Magazine, April 2020"]
+    nav = book.read("EPUB/nav.xhtml").decode()
+    for title in ("Russia", "A", "B"):
+        assert f">{title}</a>" in nav
+    texts = [book.read(name).decode() for name in ("EPUB/a01-article.xhtml", "EPUB/a02-article.xhtml",
+                                                   "EPUB/a03-article.xhtml")]
+    assert ["Text of Russia." in texts[0], "Text of A." in texts[1], "Text of B." in texts[2]] == [True] * 3
+    credits = book.read("EPUB/issue-credits.xhtml").decode()
+    assert "ISSN 2049-3630" in credits and credits.count("<li>") == 3 and "CC BY-SA 4.0" in credits

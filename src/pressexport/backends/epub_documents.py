@@ -69,10 +69,10 @@ def cover_document(article: Article, cover: Asset) -> Document:
     return Document("cover.xhtml", "Cover", xhtml(article, "Cover", body), landmark="cover")
 
 
-def title_document(article: Article) -> Document:
+def title_document(article: Article, file_name: str = "title.xhtml", landmark: str = "titlepage") -> Document:
     """The title page: publication, title, byline, first publication."""
     body = f'<section class="title-page" epub:type="titlepage">{title_block(article)}</section>'
-    return Document("title.xhtml", "Title page", xhtml(article, article.title, body), landmark="titlepage")
+    return Document(file_name, "Title page", xhtml(article, article.title, body), landmark=landmark)
 
 
 def article_documents(article: Article, sections: list[Section], where: dict[str, str]) -> list[Document]:
@@ -102,11 +102,12 @@ def fill_article_section(holder: etree._Element, article: Article, section: Sect
     add_notes_section(holder, section.notes, where)
 
 
-def credits_document(article: Article, *, cover_shown: str) -> Document:
+def credits_document(article: Article, *, cover_shown: str, file_name: str = "credits.xhtml",
+                     landmark: str = "copyright-page") -> Document:
     """The credits and licence page, marked as the copyright page."""
     body = credits_page(article, cover_shown=cover_shown, heading_level=1, epub_type="copyright-page")
-    return Document("credits.xhtml", "Credits and licence", xhtml(article, "Credits and licence", body),
-                    landmark="copyright-page")
+    return Document(file_name, "Credits and licence", xhtml(article, "Credits and licence", body),
+                    landmark=landmark)
 
 
 def fonts_licence_document(article: Article) -> Document:

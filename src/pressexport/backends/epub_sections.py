@@ -25,12 +25,13 @@ class Section:
     notes: tuple[Note, ...] = ()
 
 
-def split_article(rendered: RenderedArticle,
-                  max_characters: int = SPLIT_AT_CHARACTERS) -> tuple[list[Section], dict[str, str]]:
-    """The article as sections (split before top-level <h2> when long) and a map of id → file name."""
+def split_article(rendered: RenderedArticle, max_characters: int = SPLIT_AT_CHARACTERS,
+                  prefix: str = "") -> tuple[list[Section], dict[str, str]]:
+    """The article as sections (split before top-level <h2> when long) and a map of id → file name; the
+    files' names start with ``prefix`` (an issue holds several articles)."""
     wrapper = rendered.body_copy()
     groups = group_blocks(wrapper, len(wrapper.text_content()) > max_characters)
-    files = [FIRST_FILE] + [f"article-{n}.xhtml" for n in range(2, len(groups) + 1)]
+    files = [prefix + FIRST_FILE] + [f"{prefix}article-{n}.xhtml" for n in range(2, len(groups) + 1)]
     where = {element.get("id"): name for name, blocks in zip(files, groups)
              for block in blocks for element in block.iter() if isinstance(element.tag, str) and element.get("id")}
     note_files = place_notes(files, groups, rendered, where)

@@ -1,0 +1,182 @@
+"""The EPUB of a whole issue: the issue's cover and title page, contents, then each article as a chapter
+(its title page with byline, its text with related reading and notes, its own credits), and the issue's
+credits and licence; shelved by reading apps as one of a series (EPUB 3 collection and calibre's tags)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from html import escape
+
+from ebooklib import epub
+
+from ..accessibility import assess
+from ..images import generate_cover, load_image
+from ..issue import Issue
+from ..model import Article, Asset, RenderedArticle
+from ..options import EpubOptions
+from ..pages import byline, licence_sentence
+from ..resources import fonts_dir
+from ..stamp import edition_time
+from .epub import (GENERATED_COVER, add_accessibility_metadata, add_documents, add_images, add_stylesheets,
+                   new_book, package, reproducible_zip)
+from .epub_documents import Document, article_documents, cover_document, credits_document, title_document, xhtml
+from .epub_nav import ncx_id, nav_list
+from .epub_sections import split_article
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One article of the issue in the book: its documents, and where its headings are."""
+
+    rendered: RenderedArticle
+    documents: list[Document]
+    headings: tuple[tuple[int, str, str], ...]  # (level, file#id, text)
+
+    @property
+    def first_file(self) -> str:
+        return self.documents[0].file_name
+
+
+def render(issue: Issue, articles: list[RenderedArticle], options: EpubOptions = EpubOptions()) -> bytes:
+    """The issue's EPUB as bytes, reproducible byte for byte."""
+    front = issue_article(issue, articles)
+    book = new_book(front)
+    add_series(book, issue)
+    add_stylesheets(book, options.embed_fonts)
+    cover = issue_cover(issue, front)
+    add_images(book, unique_assets(articles), cover)
+    chapters = [chapter(number, rendered) for number, rendered in enumerate(articles, start=1)]
+    documents = [cover_document(front, cover), title_document(front),
+                 *(document for part in chapters for document in part.documents),
+                 issue_credits_document(issue, front, articles)]
+    add_documents(book, documents)
+    add_issue_navigation(book, front, chapters, documents)
+    add_accessibility_metadata(book, assess_issue(articles, documents))
+    return reproducible_zip(package(book, front), edition_time(front))
+
+
+def issue_article(issue: Issue, articles: list[RenderedArticle]) -> Article:
+    """The issue as the book's own metadata (title, language, publisher, date, rights): what the EPUB's
+    package, title page and cover speak of. Its identifier follows the issue file and every article."""
+    first = articles[0].article
+    digest = hashlib.sha256(issue.file.read_bytes())
+    for rendered in articles:
+        digest.update(rendered.article.source_hash.encode())
+    return Article(path=issue.file, root=issue.root, slug=issue.folder.name, title=issue.title, body="",
+                   lang=issue.lang or first.lang, publication=issue.publication or first.publication,
+                   date=issue.date, description=issue.description, licence=issue.licence, cover=issue.cover,
+                   subtitle=issue_line(issue), authors=tuple(dict.fromkeys(a for r in articles
+                                                                          for a in r.article.authors)),
+                   source_hash=digest.hexdigest())
+
+
+def issue_line(issue: Issue) -> str:
+    """'Volume 3, number 4' (what is known of it)."""
+    parts = [f"Volume {issue.volume}" if issue.volume else "", f"number {issue.number}" if issue.number else ""]
+    return ", ".join(part for part in parts if part).capitalize()
+
+
+def add_series(book: epub.EpubBook, issue: Issue) -> None:
+    """The series the issue belongs to, as EPUB 3 (belongs-to-collection) and calibre (series) say it; the ISSN."""
+    series = issue.publication
+    if series:
+        book.add_metadata(None, "meta", series, {"property": "belongs-to-collection", "id": "series"})
+        book.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+        if issue.number:
+            book.add_metadata(None, "meta", str(issue.number), {"refines": "#series", "property": "group-position"})
+        book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series})
+        if issue.number:
+            book.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(issue.number)})
+    if issue.issn:
+        book.add_metadata("DC", "identifier", f"urn:issn:{issue.issn}", {"id": "issn"})
+
+
+def issue_cover(issue: Issue, front: Article) -> Asset:
+    """The issue's cover image, or a typographic cover made from its title."""
+    cover = issue.cover
+    if cover is not None and cover.image is not None:
+        data, media_type = load_image(cover.image)
+        return Asset(f"images/issue-cover.{'jpg' if media_type == 'image/jpeg' else 'png'}", media_type, data,
+                     alt=cover.alt or f"Cover of {issue.title}")
+    data = generate_cover(issue.title, publication=front.publication, byline=issue_line(issue), lang=front.lang,
+                          fonts_dir=fonts_dir())
+    return Asset(GENERATED_COVER, "image/png", data, alt=f"Cover: {issue.title}")
+
+
+def unique_assets(articles: list[RenderedArticle]) -> tuple[Asset, ...]:
+    """Every article's images, each once (their names are their hashes)."""
+    found = {asset.name: asset for rendered in articles for asset in rendered.assets}
+    return tuple(found.values())
+
+
+def chapter(number: int, rendered: RenderedArticle) -> Chapter:
+    """One article's documents (title page, text, credits), their names prefixed with its number."""
+    prefix = f"a{number:02}-"
+    article = rendered.article
+    sections, where = split_article(rendered, prefix=prefix)
+    opening = title_document(article, file_name=f"{prefix}title.xhtml", landmark="")
+    text = [replace(document, landmark="") for document in article_documents(article, sections, where)]
+    credits = credits_document(article, cover_shown="none", file_name=f"{prefix}credits.xhtml", landmark="")
+    headings = tuple((level, f"{where.get(anchor, sections[0].file_name)}#{anchor}", label)
+                     for level, anchor, label in rendered.headings)
+    documents = [replace(opening, title=article.title), *text, credits]
+    if number == 1:
+        documents[0] = replace(documents[0], landmark="bodymatter")
+    return Chapter(rendered, documents, headings)
+
+
+def issue_credits_document(issue: Issue, front: Article, articles: list[RenderedArticle]) -> Document:
+    """The issue's credits and licence: the issue's own licence, then each article's, with its authors."""
+    items = "".join(f"<li><cite>{escape(r.article.title)}</cite>{escape(authors_of(r.article))}. "
+                    f"{licence_sentence(r.article.licence) or 'All rights reserved.'}</li>" for r in articles)
+    own = licence_sentence(issue.licence) or "All rights reserved."
+    identity = f" ISSN {escape(issue.issn)}." if issue.issn else ""
+    body = (f'<section class="credits" epub:type="copyright-page"><h1>Credits and licence</h1>'
+            f"<p>{escape(issue.title)}.{identity} This issue as a whole: {own} Each article keeps its own "
+            f"licence and credits:</p><ol>{items}</ol></section>")
+    return Document("issue-credits.xhtml", "Credits and licence", xhtml(front, "Credits and licence", body),
+                    landmark="copyright-page")
+
+
+def authors_of(article: Article) -> str:
+    """', by A and B' after a title, or '' when no author is named."""
+    names = byline(article).removeprefix("By ")
+    return f", by {names}" if names else ""
+
+
+def add_issue_navigation(book: epub.EpubBook, front: Article, chapters: list[Chapter],
+                         documents: list[Document]) -> None:
+    """Contents: each article (with its headings and its credits), then the issue's credits; landmarks; NCX."""
+    book.toc = [*(toc_entry(part) for part in chapters), epub.Link("issue-credits.xhtml", "Credits and licence",
+                                                                     "toc-issue-credits")]
+    book.add_item(epub.EpubNcx())
+    items = "".join(f'<li><a href="{part.first_file}">{escape(part.rendered.article.title)}</a>'
+                    f"{nav_list(part.headings)}</li>" for part in chapters)
+    toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1><ol>{items}'
+           f'<li><a href="issue-credits.xhtml">Credits and licence</a></li></ol></nav>')
+    landmark_items = "".join(f'<li><a epub:type="{doc.landmark}" href="{doc.file_name}">{escape(doc.title)}</a></li>'
+                             for doc in documents if doc.landmark)
+    landmarks = f'<nav epub:type="landmarks" id="landmarks" hidden=""><h2>Landmarks</h2><ol>{landmark_items}</ol></nav>'
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
+                        content=xhtml(front, "Contents", toc + landmarks).encode())
+    nav.properties = ["nav"]
+    book.add_item(nav)
+
+
+def toc_entry(part: Chapter):
+    """One article in ebooklib's TOC (for the NCX): its title, its headings nested under it."""
+    from .epub_nav import nest_headings
+
+    children = nest_headings(part.headings)
+    title = part.rendered.article.title
+    return (epub.Section(title, part.first_file), children) if children else \
+        epub.Link(part.first_file, title, ncx_id(part.first_file))
+
+
+def assess_issue(articles: list[RenderedArticle], documents: list[Document]):
+    """The accessibility report of the whole book: every document's images, every article's headings."""
+    reports = [assess(rendered, []) for rendered in articles]
+    whole = assess(articles[0], [document.content for document in documents])
+    return replace(whole, headings_in_order=all(report.headings_in_order for report in reports),
+                   has_lang=all(report.has_lang for report in reports))
