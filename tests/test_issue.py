@@ -122,3 +122,37 @@ def test_the_issue_epub_holds_every_article_and_is_shelved_as_a_series(tmp_path)
     assert ["Text of Russia." in texts[0], "Text of A." in texts[1], "Text of B." in texts[2]] == [True] * 3
     credits = book.read("EPUB/issue-credits.xhtml").decode()
     assert "ISSN 2049-3630" in credits and credits.count("<li>") == 3 and "CC BY-SA 4.0" in credits
+
+
+# --- the issue's PDF ----------------------------------------------------------------------------------
+
+
+def test_the_issue_pdf_has_a_cover_contents_with_page_numbers_every_article_and_prism_xmp(tmp_path):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from pressexport.backends import issue_pdf, load
+    from pressexport.core import render_article
+    from pressexport.source import load_article
+
+    load("pdf")
+    issue = load_issue(issue_folder(tmp_path), tmp_path / "archive")
+    articles = [render_article(load_article(path, root=issue.root)) for path in issue.articles]
+    reader = PdfReader(io.BytesIO(issue_pdf.render(issue, articles)))
+    texts = [page.extract_text() for page in reader.pages]
+    contents = texts[1]
+    listed = {title: int(page) for title, page in re.findall(r"^(Russia|A|B|Credits and licence)\s*(\d+)$",
+                                                             contents, flags=re.MULTILINE)}
+    assert set(listed) == {"Russia", "A", "B", "Credits and licence"}, contents
+    for title in ("Russia", "A", "B"):  # each article starts on the page the contents gives
+        assert f"Text of {title}." in texts[listed[title] - 1]
+    assert texts[-1].startswith("Credits and licence") and listed["Credits and licence"] == len(texts)
+    assert "ISSN 2049-3630" in texts[-1]
+    assert reader.metadata.title == "PMP Magazine, April 2020"
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    for element in ("<prism:issn>2049-3630</prism:issn>", "<prism:volume>3</prism:volume>",
+                    "<prism:number>4</prism:number>", "<prism:publicationName>PMP Magazine</prism:publicationName>"):
+        assert element in xmp
+    assert [item.title for item in reader.outline if not isinstance(item, list)][1:4] == ["Russia", "A", "B"]

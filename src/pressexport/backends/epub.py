@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from ..images import generate_cover
+from ..images import GENERATED_COVER, generate_cover
 from ..pages import byline, publication_of
 from ..accessibility import CONFORMANCE, AccessibilityReport, assess
 from ..atomic import write_atomic
@@ -28,7 +28,6 @@ from .epub_sections import split_article
 
 log = logging.getLogger(__name__)
 
-GENERATED_COVER = "images/generated-cover.png"
 FONTS_CSS = "epub-fonts.css"
 # The faces an EPUB with --embed-fonts carries (text, headings, code): their @font-face rules come from
 # fonts.css; the PDF's other faces (light, symbols, emoji) would only make the book heavier.

@@ -4,25 +4,22 @@ credits and licence; shelved by reading apps as one of a series (EPUB 3 collecti
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from html import escape
 
 from ebooklib import epub
 
 from ..accessibility import assess
-from ..images import generate_cover, load_image
 from ..issue import Issue
 from ..model import Article, Asset, RenderedArticle
 from ..options import EpubOptions
-from ..pages import byline, licence_sentence
-from ..resources import fonts_dir
 from ..stamp import edition_time
-from .epub import (GENERATED_COVER, add_accessibility_metadata, add_documents, add_images, add_stylesheets,
-                   new_book, package, reproducible_zip)
+from .epub import (add_accessibility_metadata, add_documents, add_images, add_stylesheets, new_book, package,
+                   reproducible_zip)
 from .epub_documents import Document, article_documents, cover_document, credits_document, title_document, xhtml
 from .epub_nav import ncx_id, nav_list
 from .epub_sections import split_article
+from .issue_front import issue_article, issue_cover, issue_credits_html
 
 
 @dataclass(frozen=True)
@@ -56,27 +53,6 @@ def render(issue: Issue, articles: list[RenderedArticle], options: EpubOptions =
     return reproducible_zip(package(book, front), edition_time(front))
 
 
-def issue_article(issue: Issue, articles: list[RenderedArticle]) -> Article:
-    """The issue as the book's own metadata (title, language, publisher, date, rights): what the EPUB's
-    package, title page and cover speak of. Its identifier follows the issue file and every article."""
-    first = articles[0].article
-    digest = hashlib.sha256(issue.file.read_bytes())
-    for rendered in articles:
-        digest.update(rendered.article.source_hash.encode())
-    return Article(path=issue.file, root=issue.root, slug=issue.folder.name, title=issue.title, body="",
-                   lang=issue.lang or first.lang, publication=issue.publication or first.publication,
-                   date=issue.date, description=issue.description, licence=issue.licence, cover=issue.cover,
-                   subtitle=issue_line(issue), authors=tuple(dict.fromkeys(a for r in articles
-                                                                          for a in r.article.authors)),
-                   source_hash=digest.hexdigest())
-
-
-def issue_line(issue: Issue) -> str:
-    """'Volume 3, number 4' (what is known of it)."""
-    parts = [f"Volume {issue.volume}" if issue.volume else "", f"number {issue.number}" if issue.number else ""]
-    return ", ".join(part for part in parts if part).capitalize()
-
-
 def add_series(book: epub.EpubBook, issue: Issue) -> None:
     """The series the issue belongs to, as EPUB 3 (belongs-to-collection) and calibre (series) say it; the ISSN."""
     series = issue.publication
@@ -90,18 +66,6 @@ def add_series(book: epub.EpubBook, issue: Issue) -> None:
             book.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(issue.number)})
     if issue.issn:
         book.add_metadata("DC", "identifier", f"urn:issn:{issue.issn}", {"id": "issn"})
-
-
-def issue_cover(issue: Issue, front: Article) -> Asset:
-    """The issue's cover image, or a typographic cover made from its title."""
-    cover = issue.cover
-    if cover is not None and cover.image is not None:
-        data, media_type = load_image(cover.image)
-        return Asset(f"images/issue-cover.{'jpg' if media_type == 'image/jpeg' else 'png'}", media_type, data,
-                     alt=cover.alt or f"Cover of {issue.title}")
-    data = generate_cover(issue.title, publication=front.publication, byline=issue_line(issue), lang=front.lang,
-                          fonts_dir=fonts_dir())
-    return Asset(GENERATED_COVER, "image/png", data, alt=f"Cover: {issue.title}")
 
 
 def unique_assets(articles: list[RenderedArticle]) -> tuple[Asset, ...]:
@@ -128,21 +92,9 @@ def chapter(number: int, rendered: RenderedArticle) -> Chapter:
 
 def issue_credits_document(issue: Issue, front: Article, articles: list[RenderedArticle]) -> Document:
     """The issue's credits and licence: the issue's own licence, then each article's, with its authors."""
-    items = "".join(f"<li><cite>{escape(r.article.title)}</cite>{escape(authors_of(r.article))}. "
-                    f"{licence_sentence(r.article.licence) or 'All rights reserved.'}</li>" for r in articles)
-    own = licence_sentence(issue.licence) or "All rights reserved."
-    identity = f" ISSN {escape(issue.issn)}." if issue.issn else ""
-    body = (f'<section class="credits" epub:type="copyright-page"><h1>Credits and licence</h1>'
-            f"<p>{escape(issue.title)}.{identity} This issue as a whole: {own} Each article keeps its own "
-            f"licence and credits:</p><ol>{items}</ol></section>")
+    body = f'<section class="credits" epub:type="copyright-page">{issue_credits_html(issue, articles)}</section>'
     return Document("issue-credits.xhtml", "Credits and licence", xhtml(front, "Credits and licence", body),
                     landmark="copyright-page")
-
-
-def authors_of(article: Article) -> str:
-    """', by A and B' after a title, or '' when no author is named."""
-    names = byline(article).removeprefix("By ")
-    return f", by {names}" if names else ""
 
 
 def add_issue_navigation(book: epub.EpubBook, front: Article, chapters: list[Chapter],

@@ -11,6 +11,8 @@ from . import fonts, text
 from .fonts import DEFAULT_FONTS_DIR
 from .normalise import png
 
+GENERATED_COVER = "images/generated-cover.png"  # a generated cover's name inside an edition
+
 # Cover palette: off-white paper, a deep ink-blue band, near-black title.
 PAPER = (246, 243, 236)
 BAND = (27, 42, 68)

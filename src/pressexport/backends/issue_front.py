@@ -1,0 +1,61 @@
+"""What both editions of an issue share: the issue as the book's own metadata, its cover, its credits."""
+
+from __future__ import annotations
+
+import hashlib
+from html import escape
+
+from ..images import GENERATED_COVER, generate_cover, load_image
+from ..issue import Issue
+from ..model import Article, Asset, RenderedArticle
+from ..pages import byline, licence_sentence
+from ..resources import fonts_dir
+
+
+def issue_article(issue: Issue, articles: list[RenderedArticle]) -> Article:
+    """The issue as the book's own metadata (title, language, publisher, date, rights): what the EPUB's
+    package, title page and cover speak of. Its identifier follows the issue file and every article."""
+    first = articles[0].article
+    digest = hashlib.sha256(issue.file.read_bytes())
+    for rendered in articles:
+        digest.update(rendered.article.source_hash.encode())
+    return Article(path=issue.file, root=issue.root, slug=issue.folder.name, title=issue.title, body="",
+                   lang=issue.lang or first.lang, publication=issue.publication or first.publication,
+                   date=issue.date, description=issue.description, licence=issue.licence, cover=issue.cover,
+                   subtitle=issue_line(issue), authors=tuple(dict.fromkeys(a for r in articles
+                                                                          for a in r.article.authors)),
+                   source_hash=digest.hexdigest())
+
+
+def issue_line(issue: Issue) -> str:
+    """'Volume 3, number 4' (what is known of it)."""
+    parts = [f"Volume {issue.volume}" if issue.volume else "", f"number {issue.number}" if issue.number else ""]
+    return ", ".join(part for part in parts if part).capitalize()
+
+
+def issue_cover(issue: Issue, front: Article) -> Asset:
+    """The issue's cover image, or a typographic cover made from its title."""
+    cover = issue.cover
+    if cover is not None and cover.image is not None:
+        data, media_type = load_image(cover.image)
+        return Asset(f"images/issue-cover.{'jpg' if media_type == 'image/jpeg' else 'png'}", media_type, data,
+                     alt=cover.alt or f"Cover of {issue.title}")
+    data = generate_cover(issue.title, publication=front.publication, byline=issue_line(issue), lang=front.lang,
+                          fonts_dir=fonts_dir())
+    return Asset(GENERATED_COVER, "image/png", data, alt=f"Cover: {issue.title}")
+
+
+def issue_credits_html(issue: Issue, articles: list[RenderedArticle]) -> str:
+    """The credits and licence of an issue: its own licence, then each article's, with its authors."""
+    items = "".join(f"<li><cite>{escape(r.article.title)}</cite>{escape(authors_of(r.article))}. "
+                    f"{licence_sentence(r.article.licence) or 'All rights reserved.'}</li>" for r in articles)
+    own = licence_sentence(issue.licence) or "All rights reserved."
+    identity = f" ISSN {escape(issue.issn)}." if issue.issn else ""
+    return (f"<h1>Credits and licence</h1><p>{escape(issue.title)}.{identity} This issue as a whole: {own} "
+            f"Each article keeps its own licence and credits:</p><ol>{items}</ol>")
+
+
+def authors_of(article: Article) -> str:
+    """', by A and B' after a title, or '' when no author is named."""
+    names = byline(article).removeprefix("By ")
+    return f", by {names}" if names else ""
