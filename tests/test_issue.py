@@ -156,3 +156,53 @@ def test_the_issue_pdf_has_a_cover_contents_with_page_numbers_every_article_and_
                     "<prism:number>4</prism:number>", "<prism:publicationName>PMP Magazine</prism:publicationName>"):
         assert element in xmp
     assert [item.title for item in reader.outline if not isinstance(item, list)][1:4] == ["Russia", "A", "B"]
+
+
+# --- issues in builds and batches ---------------------------------------------------------------------
+
+
+def outputs(out):
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def test_a_folder_build_makes_each_issue_one_book_and_its_articles_only_with_split(tmp_path):
+    from typer.testing import CliRunner
+
+    from pressexport.cli import app
+
+    issue_folder(tmp_path)
+    write_article(tmp_path / "archive" / "loose", ARTICLE.format(title="Loose"))
+    archive = tmp_path / "archive"
+    result = CliRunner().invoke(app, ["epub", str(archive), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert outputs(tmp_path / "out") == ["2020-04.epub", "loose.epub"]
+    split = CliRunner().invoke(app, ["epub", str(archive), "--split", "--out", str(tmp_path / "split")])
+    assert split.exit_code == 0, split.output
+    assert outputs(tmp_path / "split") == ["2020-04.epub", "2020-04/letters/a.epub", "2020-04/letters/b.epub",
+                                           "2020-04/russia.epub", "loose.epub"]
+
+
+def test_a_batch_rebuilds_an_issue_when_one_of_its_articles_changes(tmp_path):
+    from pressexport.batch import batch
+    from pressexport.build import BuildOptions
+
+    folder = issue_folder(tmp_path)
+    options = BuildOptions(out_dir=tmp_path / "out", formats=("epub",))
+    first = batch(tmp_path / "archive", options)
+    assert [p.name for p in first.written] == ["2020-04.epub"] and first.failures == []
+    assert len(batch(tmp_path / "archive", options).unchanged) == 1
+    write_article(folder / "letters", ARTICLE.format(title="A, revised"), name="a.md")
+    again = batch(tmp_path / "archive", options)
+    assert [p.name for p in again.written] == ["2020-04.epub"]
+
+
+def test_a_broken_issue_file_fails_alone_and_its_articles_are_still_built(tmp_path):
+    from typer.testing import CliRunner
+
+    from pressexport.cli import app
+
+    folder = issue_folder(tmp_path, ISSUE.replace("2049-3630", "2049-3631"))
+    result = CliRunner().invoke(app, ["epub", str(tmp_path / "archive"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"error: {folder / 'issue.yaml'}:3: issn: ISSN 2049-3631 has a wrong check digit" in result.output
+    assert outputs(tmp_path / "out") == ["2020-04/letters/a.epub", "2020-04/letters/b.epub", "2020-04/russia.epub"]

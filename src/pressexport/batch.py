@@ -54,7 +54,7 @@ def batch(folder: str | Path, options: BuildOptions = BuildOptions(), run: Batch
     with Record.open(options.out_dir) as record:
         root = batch_root(folder, options.root, record)
         with collecting() as found:
-            jobs, report.failures = plan([folder], root, options.out_dir, recorded_slug(record))
+            jobs, report.failures = plan([folder], root, options.out_dir, recorded_slug(record), split=options.split)
         report.skipped += found
         report.diagnostics += found
         record.set_root(root)

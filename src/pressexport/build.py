@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import write_all_atomic
-from .backends import ECO, load
+from .backends import ECO, ISSUE_BACKENDS, load
 from .options import BuildOptions, EpubOptions, PdfOptions
 from .core import render_article
-from .diagnostics import Diagnostic, collecting
+from .core.media import input_record
+from .diagnostics import Diagnostic, collecting, warn
 from .discover import Job, plan
 from .errors import PressexportError
 from .model import Input, RenderedArticle
+from .issue import load_issue
 from .source import load_article
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
     """Build every requested format for every article; one bad article does not stop the others."""
     report = BuildReport()
     with collecting() as found:
-        jobs, failures = plan([Path(p) for p in paths], options.root, options.out_dir)
+        jobs, failures = plan([Path(p) for p in paths], options.root, options.out_dir, split=options.split)
     report.failures += failures
     report.diagnostics += found
     for job in jobs:
@@ -113,12 +115,29 @@ class Built:
 
 
 def build_one(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport] | None = None) -> Built:
-    """Load and render one article in each requested format, then write the files: every edition is
-    rendered and staged before any is renamed into place, so a failure leaves no half set of files."""
+    """Load and render one article (or issue) in each requested format, then write the files: every edition
+    is rendered and staged before any is renamed into place, so a failure leaves no half set of files."""
+    if job.kind == "issue":
+        return build_issue(job, options)
     article = load_article(job.path, root=job.root)
     rendered = render_article(article, allow_remote=options.allow_remote)
     outputs = render_outputs(rendered, options, job.out_dir, eco_reports)
     return Built(write_all_atomic(outputs), rendered.inputs)
+
+
+def build_issue(job: Job, options: BuildOptions) -> Built:
+    """An issue's editions: its articles rendered once, each format written as one book of them all."""
+    issue = load_issue(job.path.parent, job.root)
+    rendered = [render_article(load_article(path, root=job.root), allow_remote=options.allow_remote)
+                for path in issue.articles]
+    if options.pdf.eco:
+        warn("eco-issue", job.path, "the eco edition is made per article, not for a whole issue; "
+             "add --split to have each article's", severity="note")
+    outputs = {job.out_dir / f"{job.slug}.{name}":
+               load(ISSUE_BACKENDS[name]).render(issue, rendered, options.pdf if name == "pdf" else options.epub)
+               for name in options.formats}
+    inputs = {item.path: item for item in (input_record(issue.file), *(i for r in rendered for i in r.inputs))}
+    return Built(write_all_atomic(outputs), tuple(inputs.values()))
 
 
 def render_outputs(rendered: RenderedArticle, options: BuildOptions, out_dir: Path,

@@ -51,6 +51,9 @@ AllowRemote = Annotated[bool, typer.Option(
                            "Off by default: nothing is fetched from the network.")]
 EmbedFonts = Annotated[bool, typer.Option(
     "--embed-fonts", help="Embed the shipped OFL fonts in the EPUB (unobfuscated, with their licence).")]
+Split = Annotated[bool, typer.Option(
+    "--split", help="An issue folder (with an issue.yaml) gives one PDF and EPUB of the whole issue; "
+                    "--split also writes each of its articles on its own.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 Verbose = Annotated[bool, typer.Option(
     "--verbose", "-v", help="Print progress notes too, and the traceback of an internal error.")]
@@ -136,10 +139,10 @@ def pdf_options(page_size: PageSize, variant: PdfVariant | None, eco: EcoChoice)
 
 
 def build_options(formats: tuple[str, ...], out: Path, root: Path | None, *, pdf: PdfOptions = PdfOptions(),
-                  embed_fonts: bool = False, allow_remote: bool = False) -> BuildOptions:
+                  embed_fonts: bool = False, allow_remote: bool = False, split: bool = False) -> BuildOptions:
     """The options of the whole build, checked once (usage errors exit with 2)."""
     return validated(BuildOptions, out_dir=out, formats=formats, root=root, pdf=pdf,
-                     epub=EpubOptions(embed_fonts=embed_fonts), allow_remote=allow_remote)
+                     epub=EpubOptions(embed_fonts=embed_fonts), allow_remote=allow_remote, split=split)
 
 
 class LineHandler(logging.Handler):
@@ -252,11 +255,13 @@ def print_eco(report: BuildReport, quiet: bool, details: bool) -> None:
 def build_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
                   pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
                   eco_images: EcoImageMode = None, report: Report = False, embed_fonts: EmbedFonts = False,
-                  allow_remote: AllowRemote = False, quiet: Quiet = False, verbose: Verbose = False) -> None:
-    """Write the PDF and the EPUB edition of each article into the output folder."""
+                  allow_remote: AllowRemote = False, split: Split = False, quiet: Quiet = False,
+                  verbose: Verbose = False) -> None:
+    """Write the PDF and the EPUB edition of each article (and of each issue) into the output folder."""
     use_shipped_fonts_only()
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote)
+    options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote,
+                            split=split)
     run(Invocation(paths, options, quiet, verbose, report))
 
 
@@ -264,11 +269,11 @@ def build_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size:
 def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
                 pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
                 eco_images: EcoImageMode = None, report: Report = False, allow_remote: AllowRemote = False,
-                quiet: Quiet = False, verbose: Verbose = False) -> None:
+                split: Split = False, quiet: Quiet = False, verbose: Verbose = False) -> None:
     """Write only the PDF edition of each article (with --eco, the eco edition beside it)."""
     use_shipped_fonts_only()
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(("pdf",), out, root, pdf=pdf, allow_remote=allow_remote)
+    options = build_options(("pdf",), out, root, pdf=pdf, allow_remote=allow_remote, split=split)
     run(Invocation(paths, options, quiet, verbose, report))
 
 
@@ -276,7 +281,7 @@ def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: S
 def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
                   pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
                   eco_images: EcoImageMode = None, report: Report = False, embed_fonts: EmbedFonts = False,
-                  allow_remote: AllowRemote = False, force: Force = False, jobs: Jobs = 0,
+                  allow_remote: AllowRemote = False, split: Split = False, force: Force = False, jobs: Jobs = 0,
                   timeout: Timeout = BatchOptions.timeout, memory_limit: MemoryLimit = BatchOptions.memory_mb,
                   renders_per_worker: RendersPerWorker = BatchOptions.renders_per_worker,
                   scheduler: Scheduler = None, report_json: ReportJson = None, quiet: Quiet = False,
@@ -290,7 +295,8 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_siz
         typer.echo(f"error: {folder}: not a folder; give the folder that holds the articles", err=True)
         raise typer.Exit(2)
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote)
+    options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote,
+                            split=split)
     run = validated(BatchOptions, jobs=jobs, timeout=timeout, memory_mb=memory_limit,
                     renders_per_worker=renders_per_worker, force=force, scheduler=scheduler)
     if scheduler is not None:
@@ -300,9 +306,10 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_siz
 
 @app.command("epub")
 def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts: EmbedFonts = False,
-                 allow_remote: AllowRemote = False, quiet: Quiet = False, verbose: Verbose = False) -> None:
-    """Write only the EPUB edition of each article."""
-    options = build_options(("epub",), out, root, embed_fonts=embed_fonts, allow_remote=allow_remote)
+                 allow_remote: AllowRemote = False, split: Split = False, quiet: Quiet = False,
+                 verbose: Verbose = False) -> None:
+    """Write only the EPUB edition of each article (and of each issue)."""
+    options = build_options(("epub",), out, root, embed_fonts=embed_fonts, allow_remote=allow_remote, split=split)
     run(Invocation(paths, options, quiet, verbose))
 
 

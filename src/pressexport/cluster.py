@@ -22,6 +22,7 @@ from .core.media import local_image
 from .diagnostics import Diagnostic, collecting
 from .discover import Job
 from .errors import PressexportError
+from .issue import load_issue
 from .model import Input
 from .options import BatchOptions, BuildOptions
 from .source import load_article
@@ -38,6 +39,7 @@ class Shipment:
     key: str
     place: str  # the editions' folder under the output folder (POSIX)
     slug: str | None
+    kind: str
     files: dict[str, ShippedFile] = field(default_factory=dict)  # path under the root → file
 
 
@@ -52,14 +54,25 @@ class Delivery:
 
 
 def files_read(job: Job) -> list[Path]:
-    """The files under the root that building ``job`` reads: the source, every local image, the cover."""
+    """The files under the root that building ``job`` reads: an issue's file and its articles' files, or
+    an article's source, every local image and its cover."""
+    if job.kind == "issue":
+        with collecting():
+            issue = load_issue(job.path.parent, job.root)
+        cover = [issue.cover.image] if issue.cover and issue.cover.image else []
+        return [job.path.resolve(), *cover, *(found for path in issue.articles for found in article_files(path, job.root))]
+    return article_files(job.path, job.root)
+
+
+def article_files(path: Path, root: Path) -> list[Path]:
+    """An article's source, every local image it shows, and its cover (those that exist)."""
     with collecting():  # the worker reports the article's warnings
-        article = load_article(job.path, root=job.root)
+        article = load_article(path, root=root)
         rendered = render_article(article, fetch_images=False)
     parts = [rendered.body, *(note.body for note in rendered.notes)]
     images = [local_image((img.get("src") or "").strip(), article) for part in parts for img in part.iter("img")]
     cover = article.cover.looked_for if article.cover else None
-    return [job.path.resolve(), *(path for path in (*images, cover) if path is not None and path.is_file())]
+    return [path.resolve(), *(found for found in (*images, cover) if found is not None and found.is_file())]
 
 
 def shipment(job: Job, out_dir: Path) -> Shipment:
@@ -68,7 +81,7 @@ def shipment(job: Job, out_dir: Path) -> Shipment:
     for path in files_read(job):
         stat = path.stat()
         files[path.relative_to(job.root).as_posix()] = (path.read_bytes(), stat.st_mtime_ns)
-    return Shipment(job.key, job.out_dir.relative_to(out_dir).as_posix(), job.slug, files)
+    return Shipment(job.key, job.out_dir.relative_to(out_dir).as_posix(), job.slug, job.kind, files)
 
 
 def build_shipment(shipment: Shipment, options: BuildOptions, memory_mb: int) -> Delivery:
@@ -80,7 +93,7 @@ def build_shipment(shipment: Shipment, options: BuildOptions, memory_mb: int) ->
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             os.utime(path, ns=(mtime_ns, mtime_ns))
-        job = Job(root / shipment.key, root, out / shipment.place, shipment.key, shipment.slug)
+        job = Job(root / shipment.key, root, out / shipment.place, shipment.key, shipment.slug, shipment.kind)
         outcome = build_job(job, replace(options, out_dir=out, root=root), memory_mb)
         written = outcome.built.written if outcome.built else []
         outputs = {path.relative_to(out).as_posix(): path.read_bytes() for path in written}

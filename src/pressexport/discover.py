@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .diagnostics import collecting, warn
 from .errors import InputError, PressexportError
+from .issue import ISSUE_FILE, load_issue
 from .source import article_slug, is_within as inside
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
@@ -34,6 +35,7 @@ class Job:
     out_dir: Path
     key: str  # the article's path under the root (POSIX): its name in the batch record
     slug: str | None = None  # what its editions are named after (None until planned, or when unreadable)
+    kind: str = "article"  # or "issue": ``path`` is then the issue's issue.yaml
 
 
 def content_root(given: Path, root: Path | None) -> Path:
@@ -48,23 +50,29 @@ def find_articles(folder: Path, root: Path) -> list[Path]:
     """Every Markdown article below ``folder`` (sorted; hidden files and folders skipped). Links are
     followed only while they stay inside ``root`` (each link out of it is one diagnostic), and only to
     what the real folders do not already hold, so a linked article is built once, under its real name."""
+    return find_sources(folder, root)[0]
+
+
+def find_sources(folder: Path, root: Path) -> tuple[list[Path], list[Path]]:
+    """The articles (as ``find_articles``) and the issue files (issue.yaml) below ``folder``, sorted."""
     found: dict[Path, Path] = {}  # real path → the path it was found at
+    issues: list[Path] = []
     linked_files: list[Path] = []
     visited: set[Path] = set()
     pending = [folder]
     while pending:
-        pending += walk_real_folders(pending.pop(0), root, visited, found, linked_files)
+        pending += walk_real_folders(pending.pop(0), root, visited, found, linked_files, issues)
     for path in linked_files:
         real = path.resolve()
         if not inside(real, root):
             refuse(path, real, root, "file")
         elif real.is_file():
             found.setdefault(real, path)
-    return sorted(found.values())
+    return sorted(found.values()), sorted(issues)
 
 
 def walk_real_folders(start: Path, root: Path, visited: set[Path], found: dict[Path, Path],
-                      linked_files: list[Path]) -> list[Path]:
+                      linked_files: list[Path], issues: list[Path]) -> list[Path]:
     """Walk ``start`` without following links: its articles go into ``found``, the links to files into
     ``linked_files``; returns the links to folders, to be walked after every real folder."""
     real_start = start.resolve()
@@ -79,6 +87,8 @@ def walk_real_folders(start: Path, root: Path, visited: set[Path], found: dict[P
         visited.add(here.resolve())
         linked_folders += [here / name for name in sorted(folders) if (here / name).is_symlink()]
         folders[:] = sorted(name for name in folders if not name.startswith(".") and not (here / name).is_symlink())
+        if ISSUE_FILE in files and inside((here / ISSUE_FILE).resolve(), root):
+            issues.append(here / ISSUE_FILE)
         for name in (name for name in sorted(files) if is_article_name(name)):
             path = here / name
             if path.is_symlink():
@@ -101,37 +111,66 @@ def refuse(path: Path, target: Path, root: Path, kind: str) -> None:
 
 
 def plan(paths: list[Path], root: Path | None, out_dir: Path,
-         known_slug: Callable[[Job], str | None] = lambda job: None) -> tuple[list[Job], list[str]]:
+         known_slug: Callable[[Job], str | None] = lambda job: None, *,
+         split: bool = False) -> tuple[list[Job], list[str]]:
     """The jobs for the paths given (files or folders), and the failures found before any rendering:
-    a file outside its root, a folder that is not under ``--root``, editions that would share a file.
-    ``known_slug`` answers for an article whose slug is known without reading it (the batch record)."""
+    a file outside its root, a folder that is not under ``--root``, an issue file that cannot be read,
+    editions that would share a file. An article an issue lists is built as part of the issue, and on its
+    own too only with ``split``. ``known_slug`` answers for an article whose slug is known without reading
+    it (the batch record)."""
     jobs: list[Job] = []
     failures: list[str] = []
     for given in paths:
         try:
-            jobs += jobs_for(Path(given), root, out_dir)
+            found, problems = jobs_for(Path(given), root, out_dir, split)
+            jobs += found
+            failures += problems
         except PressexportError as exc:
             failures.append(exc.one_line())
-    jobs = [replace(job, slug=known_slug(job) or slug_of(job)) for job in jobs]
+    jobs = [job if job.kind == "issue" else replace(job, slug=known_slug(job) or slug_of(job)) for job in jobs]
     clashing = clashes(jobs)
     failures += [message for job in jobs for message in clashing.get(job, [])]
     return [job for job in jobs if job not in clashing], failures
 
 
-def jobs_for(given: Path, root: Path | None, out_dir: Path) -> list[Job]:
-    """The jobs of one path given: an article file alone, or every article under a folder."""
+def jobs_for(given: Path, root: Path | None, out_dir: Path, split: bool) -> tuple[list[Job], list[str]]:
+    """The jobs of one path given (an article file alone, or every issue and article under a folder),
+    and the failures of issue files that cannot be read."""
     base = content_root(given, root)
     if not given.is_dir():
         real = given.resolve()
         if given.exists() and not inside(real, base):
             raise InputError(f"links to {real}, outside the content root {base}", where=given,
                              hint="copy the file into the root, or give --root a folder that holds both")
-        return [Job(given, base, out_dir, relative_key(given, base))]
+        return [Job(given, base, out_dir, relative_key(given, base))], []
     if not inside(given.resolve(), base):
         raise InputError(f"is not inside the content root {base}", where=given,
                          hint="give --root a folder that holds it")
     offset = given.resolve().relative_to(base)
-    return [job_in_folder(path, given, offset, base, out_dir) for path in find_articles(given, base)]
+    articles, issue_files = find_sources(given, base)
+    issue_jobs, listed, failures = issues_in(issue_files, given, offset, base, out_dir)
+    standalone = [path for path in articles if split or path.resolve() not in listed]
+    return issue_jobs + [job_in_folder(path, given, offset, base, out_dir) for path in standalone], failures
+
+
+def issues_in(issue_files: list[Path], folder: Path, offset: Path, root: Path,
+              out_dir: Path) -> tuple[list[Job], set[Path], list[str]]:
+    """A job per issue (its editions named after its folder, beside it), the articles the issues list,
+    and one failure per issue file that cannot be read (its articles are then built on their own)."""
+    jobs, listed, failures = [], set(), []
+    for issue_file in issue_files:
+        try:
+            with collecting():  # its warnings are said when it is built
+                issue = load_issue(issue_file.parent, root)
+        except PressexportError as exc:
+            failures.append(exc.one_line())
+            continue
+        listed |= {path.resolve() for path in issue.articles}
+        relative = offset / issue_file.parent.relative_to(folder)
+        name = issue_file.parent.resolve().name
+        jobs.append(Job(issue_file, root, out_dir / relative.parent, (relative / ISSUE_FILE).as_posix(), name,
+                        kind="issue"))
+    return jobs, listed, failures
 
 
 def job_in_folder(path: Path, folder: Path, offset: Path, root: Path, out_dir: Path) -> Job:

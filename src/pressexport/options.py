@@ -86,6 +86,7 @@ class BuildOptions:
     pdf: PdfOptions = field(default_factory=PdfOptions)
     epub: EpubOptions = field(default_factory=EpubOptions)
     allow_remote: bool = False  # fetch http(s) images (timeout, size cap, public addresses only)
+    split: bool = False  # an issue's articles also get editions of their own
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.formats if name not in FORMATS]
