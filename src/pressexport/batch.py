@@ -7,6 +7,7 @@ from collections import Counter as Tally
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import BuildOptions, BuildReport, Built
 from .diagnostics import Diagnostic, collecting, counted, summary, warn
@@ -16,7 +17,9 @@ from .options import BatchOptions
 from .resources import styles_dir
 from .source import is_within
 from .version import __version__
-from .workers import LocalPool, Outcome, remove_staged_files
+
+if TYPE_CHECKING:
+    from .workers import Outcome
 
 # (index, total, article, "built" | "unchanged" | "failed", the article's diagnostics)
 Progress = Callable[[int, int, Path, str, tuple[Diagnostic, ...]], None]
@@ -83,6 +86,8 @@ def recorded_slug(record: Record) -> Callable[[Job], str | None]:
 def build_stale(jobs: list[Job], options: BuildOptions, run: BatchOptions, recorder: Recorder,
                 counter: Numbering) -> None:
     """Build the stale jobs in the workers, largest first; record each as it finishes."""
+    from .workers import remove_staged_files  # the engines' modules load only when there is work
+
     for job in jobs:
         remove_staged_files(job)  # left by a run that was killed while writing
     with pool_for(options, run) as pool:
@@ -94,6 +99,8 @@ def build_stale(jobs: list[Job], options: BuildOptions, run: BatchOptions, recor
 def pool_for(options: BuildOptions, run: BatchOptions):
     """Worker processes here, or a Dask cluster's workers (``run.scheduler``): one interface, ``run(jobs)``."""
     if run.scheduler is None:
+        from .workers import LocalPool
+
         return LocalPool(options, run)
     from .cluster import DaskPool  # the dask extra: imported only for a cluster
 
@@ -175,10 +182,15 @@ def degraded(previous: Entry | None, built: Built, job: Job) -> tuple[Diagnostic
 
 
 def settings_digest(options: BuildOptions) -> str:
-    """What else decides the editions: the version, every file of the styles folder, the options."""
+    """What else decides the editions: the version, the options, every stylesheet's bytes, and each font
+    file's size and time (fonts are megabytes that change only with a new version or by hand)."""
     digest = hashlib.sha256(f"{__version__}|{options.formats}|{options.pdf}|{options.epub}|"
-                            f"{options.allow_remote}".encode())
+                            f"{options.allow_remote}|{options.split}".encode())
     for style in sorted(p for p in styles_dir().rglob("*") if p.is_file()):
-        digest.update(style.name.encode())
-        digest.update(hashlib.sha256(style.read_bytes()).digest())
+        digest.update(style.relative_to(styles_dir()).as_posix().encode())
+        if style.suffix == ".css":
+            digest.update(hashlib.sha256(style.read_bytes()).digest())
+        else:
+            stat = style.stat()
+            digest.update(f"{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 from .atomic import write_all_atomic
 from .backends import ECO, ISSUE_BACKENDS, load
 from .options import BuildOptions, EpubOptions, PdfOptions
-from .core import render_article
-from .core.media import input_record
 from .diagnostics import Diagnostic, collecting, warn
 from .discover import Job, plan
 from .errors import PressexportError
@@ -119,6 +117,8 @@ def build_one(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport
     is rendered and staged before any is renamed into place, so a failure leaves no half set of files."""
     if job.kind == "issue":
         return build_issue(job, options)
+    from .core import render_article  # the core loads with the first render, not with the batch's record
+
     article = load_article(job.path, root=job.root)
     rendered = render_article(article, allow_remote=options.allow_remote)
     outputs = render_outputs(rendered, options, job.out_dir, eco_reports)
@@ -127,6 +127,9 @@ def build_one(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport
 
 def build_issue(job: Job, options: BuildOptions) -> Built:
     """An issue's editions: its articles rendered once, each format written as one book of them all."""
+    from .core import render_article
+    from .core.media import input_record
+
     issue = load_issue(job.path.parent, job.root)
     rendered = [render_article(load_article(path, root=job.root), allow_remote=options.allow_remote)
                 for path in issue.articles]

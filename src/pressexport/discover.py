@@ -84,17 +84,23 @@ def walk_real_folders(start: Path, root: Path, visited: set[Path], found: dict[P
     linked_folders: list[Path] = []
     for current, folders, files in os.walk(start):
         here = Path(current)
-        visited.add(here.resolve())
-        linked_folders += [here / name for name in sorted(folders) if (here / name).is_symlink()]
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and not (here / name).is_symlink())
-        if ISSUE_FILE in files and inside((here / ISSUE_FILE).resolve(), root):
-            issues.append(here / ISSUE_FILE)
-        for name in (name for name in sorted(files) if is_article_name(name)):
-            path = here / name
-            if path.is_symlink():
-                linked_files.append(path)
-            elif path.is_file():
-                found.setdefault(path.resolve(), path)
+        real_here = real_start / os.path.relpath(current, start)  # no link is followed below ``start``
+        visited.add(real_here)
+        links = {name for name in folders if (here / name).is_symlink()}
+        linked_folders += [here / name for name in sorted(links)]
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in links)
+        if ISSUE_FILE in files:
+            issue_file = here / ISSUE_FILE
+            if not issue_file.is_symlink() or inside(issue_file.resolve(), root):
+                issues.append(issue_file)
+            else:
+                refuse(issue_file, issue_file.resolve(), root, "file")
+        for entry in os.scandir(current):
+            if is_article_name(entry.name):
+                if entry.is_symlink():
+                    linked_files.append(here / entry.name)
+                elif entry.is_file():
+                    found.setdefault(real_here / entry.name, here / entry.name)
     return [link for link in linked_folders if not link.name.startswith(".")]
 
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import langcodes
-
 # Real tags are far shorter; langcodes' parser recurses once per subtag, so a hostile tag of
 # thousands of subtags would overflow the stack.
 MAX_TAG_LENGTH = 255
@@ -12,6 +10,8 @@ MAX_TAG_LENGTH = 255
 
 def is_language_tag(text: str) -> bool:
     """Whether ``text`` is a valid tag such as en, fr or pt-BR, written with hyphens as HTML and EPUB need."""
+    import langcodes  # its registry tables take a tenth of a second: loaded with the first tag checked
+
     return (len(text) <= MAX_TAG_LENGTH
             and "_" not in text  # langcodes reads en_US as en-US; HTML and the OPF do not
             and text.casefold() != "root"  # CLDR's name for no language: langcodes takes it, BCP 47 does not
