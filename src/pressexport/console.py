@@ -39,7 +39,7 @@ class BatchDisplay:
                                 TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True),
                                 transient=False)
             self.bar.start()
-            self.task = self.bar.add_task("batch", total=None, rate="")
+            self.task = self.bar.add_task("finding articles and checking the record", total=None, rate="")
         return self
 
     def __exit__(self, *_exc) -> None:
