@@ -206,3 +206,15 @@ def test_a_broken_issue_file_fails_alone_and_its_articles_are_still_built(tmp_pa
     assert result.exit_code == 1
     assert f"error: {folder / 'issue.yaml'}:3: issn: ISSN 2049-3631 has a wrong check digit" in result.output
     assert outputs(tmp_path / "out") == ["2020-04/letters/a.epub", "2020-04/letters/b.epub", "2020-04/russia.epub"]
+
+
+def test_the_batch_summary_counts_issues_apart_from_articles(tmp_path):
+    from typer.testing import CliRunner
+
+    from pressexport.cli import app
+
+    issue_folder(tmp_path)
+    write_article(tmp_path / "archive" / "loose", ARTICLE.format(title="Loose"))
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "archive"), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 article(s) and 1 issue(s) built (4 file(s) written), 0 unchanged, 0 failed")

@@ -195,7 +195,7 @@ def run_batch(invocation: Invocation, run: BatchOptions, report_json: Path | Non
     seconds = time.perf_counter() - started
     print_diagnostics(result.skipped, invocation)
     print_failures(result, invocation.verbose)
-    lines = batch_summary(len(result.built), len(result.written), len(result.unchanged), len(result.failures),
+    lines = batch_summary(result.built, len(result.written), len(result.unchanged), len(result.failures),
                           result.diagnostics, seconds)
     for line in lines[: None if not invocation.quiet else 1]:
         typer.echo(line)

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from .diagnostics import Diagnostic, counted, summary
+from .issue import ISSUE_FILE
 
 ALWAYS_SAID = {"degraded"}  # batch diagnostics printed in full even without --verbose (the rest are counted)
 
@@ -77,11 +78,14 @@ class BatchDisplay:
             typer.echo(line, err=True)
 
 
-def batch_summary(built: int, written: int, unchanged: int, failed: int, diagnostics: list[Diagnostic],
+def batch_summary(built: list[Path], written: int, unchanged: int, failed: int, diagnostics: list[Diagnostic],
                   seconds: float) -> list[str]:
-    """The closing lines: the counts, the time, and the warnings counted by kind."""
-    lines = [f"{built} article(s) built ({written} file(s) written), {unchanged} unchanged, {failed} failed "
-             f"in {seconds:.1f} s" + (f" ({built / seconds:.1f} built/s)" if built and seconds else "")]
+    """The closing lines: the counts (issues apart from articles), the time, and the warnings by kind."""
+    issues = sum(1 for path in built if path.name == ISSUE_FILE)
+    what = f"{len(built) - issues} article(s)" + (f" and {issues} issue(s)" if issues else "")
+    rate = f" ({len(built) / seconds:.1f} built/s)" if built and seconds else ""
+    lines = [f"{what} built ({written} file(s) written), {unchanged} unchanged, {failed} failed "
+             f"in {seconds:.1f} s{rate}"]
     if diagnostics:
         lines.append(f"warnings: {summary(counted(diagnostics))}")
     return lines
