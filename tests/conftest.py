@@ -110,6 +110,17 @@ def judge_records(item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def package_logger_as_it_was():
+    """The CLI routes the "pressexport" logger to stderr and stops its propagation: undo it after each test,
+    so that a later test's caplog still sees its records whatever ran before it. (The "weasyprint" logger
+    is left alone: the PDF engine installs its relay there once per process.)"""
+    logger = logging.getLogger("pressexport")
+    saved = logger.handlers[:], logger.level, logger.propagate
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved
+
+
+@pytest.fixture(autouse=True)
 def no_unexpected_logs(request):
     """Fail the test if pressexport or WeasyPrint logs a warning it did not declare (caplog users judge their own)."""
     if "caplog" in request.fixturenames:

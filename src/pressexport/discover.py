@@ -19,7 +19,7 @@ from pathlib import Path
 from .diagnostics import collecting, warn
 from .errors import InputError, PressexportError
 from .issue import ISSUE_FILE, load_issue
-from .source import article_slug, is_within as inside
+from .source import article_slug, check_inside_root, is_within as inside
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
 NOT_ARTICLES = {"readme.md", "license.md", "licence.md"}
@@ -144,10 +144,7 @@ def jobs_for(given: Path, root: Path | None, out_dir: Path, split: bool) -> tupl
     and the failures of issue files that cannot be read."""
     base = content_root(given, root)
     if not given.is_dir():
-        real = given.resolve()
-        if given.exists() and not inside(real, base):
-            raise InputError(f"links to {real}, outside the content root {base}", where=given,
-                             hint="copy the file into the root, or give --root a folder that holds both")
+        check_inside_root(given, base)  # before its slug is read from it
         return [Job(given, base, out_dir, relative_key(given, base))], []
     if not inside(given.resolve(), base):
         raise InputError(f"is not inside the content root {base}", where=given,

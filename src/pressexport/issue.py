@@ -16,7 +16,7 @@ from typing import Any
 from .errors import InputError
 from .frontmatter import cover, date, language, licence, raise_problems, text, warn_unknown
 from .model import Cover, Licence
-from .source import cover_found, decode_source, is_within
+from .source import check_inside_root, cover_found, decode_source, is_within
 from .yamlvalues import Problem, Value, parse_front_matter, shown
 
 ISSUE_FILE = "issue.yaml"
@@ -124,9 +124,7 @@ def load_issue(folder: Path, root: Path | None = None) -> Issue:
     """Read and check an issue folder's issue.yaml; every problem at once, each at its line and key."""
     root = (root or folder).resolve()
     path = folder / ISSUE_FILE
-    if not is_within(path.resolve(), root):
-        raise InputError(f"links to {path.resolve()}, outside the content root {root}", where=path,
-                         hint="copy the file into the root")
+    check_inside_root(path, root)
     raw = read_issue_file(path)
     values, problems = parse_front_matter(decode_source(raw, path), path, first_line=1)
     fields, unknown = read_fields(values, problems)

@@ -163,27 +163,27 @@ def up_to_date(entry: Entry | None, settings: str, root: Path, out_dir: Path) ->
 
 def unchanged(path: Path, recorded: list, root: Path) -> bool:
     """Whether a file is as recorded: by its size and time when both match, else by its hash."""
-    try:
-        digest, size, mtime_ns = recorded
-    except (TypeError, ValueError):
-        return False
-    try:
-        stat = path.stat()
-    except OSError:
-        return digest is None
-    if digest is not None and (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns):
+    if not isinstance(recorded, list) or len(recorded) != 3:
+        return False  # a damaged entry: rebuild
+    if status_unchanged(path, recorded):
         return True  # only its status was looked at: nothing is read, inside the root or out of it
-    return file_digest(path, root) == digest
+    digest = recorded[0]
+    return file_digest(path, root) == digest if path.exists() else digest is None
 
 
 def source_unchanged(entry: Entry | None, key: str, path: Path) -> bool:
     """Whether an article file is as the entry recorded it, by its size and time alone (cheap)."""
-    recorded = entry.inputs.get(key) if entry else None
+    return entry is not None and status_unchanged(path, entry.inputs.get(key))
+
+
+def status_unchanged(path: Path, recorded: list | None) -> bool:
+    """Whether a file recorded as present ([sha256, size, mtime_ns]) has that size and time still."""
     try:
+        digest, size, mtime_ns = recorded
         stat = path.stat()
-        return bool(recorded) and recorded[0] is not None and [stat.st_size, stat.st_mtime_ns] == recorded[1:]
-    except OSError:
+    except (TypeError, ValueError, OSError):
         return False
+    return digest is not None and (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns)
 
 
 def file_digest(path: Path, root: Path) -> str | None:

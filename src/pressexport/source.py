@@ -51,9 +51,8 @@ def article_slug(path: Path) -> str:
 def read_source(path: Path, root: Path | None = None) -> tuple[bytes, os.stat_result]:
     """The file's bytes and its status taken just before the read, or a clear error when it cannot be read
     or its links lead out of ``root``."""
-    if root is not None and path.exists() and not is_within(path.resolve(), root):
-        raise InputError(f"links to {path.resolve()}, outside the content root {root}", where=path,
-                         hint="copy the file into the root, or give --root a folder that holds both")
+    if root is not None:
+        check_inside_root(path, root)
     try:
         stat = path.stat()
         if stat.st_size > MAX_SOURCE_BYTES:
@@ -204,6 +203,13 @@ def cover_image(candidate: Path | None, declared: str, path: Path) -> Path | Non
         warn("cover-missing", path, f"cover image '{declared}' not found; using a generated cover")
         return None
     return candidate
+
+
+def check_inside_root(path: Path, root: Path) -> None:
+    """An InputError when ``path`` exists and, its links followed, lies outside ``root`` (resolved)."""
+    if path.exists() and not is_within(path.resolve(), root):
+        raise InputError(f"links to {path.resolve()}, outside the content root {root}", where=path,
+                         hint="copy the file into the root, or give --root a folder that holds both")
 
 
 def is_within(path: Path, root: Path) -> bool:

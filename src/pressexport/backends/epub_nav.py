@@ -20,10 +20,7 @@ def add_navigation(book: epub.EpubBook, rendered: RenderedArticle, documents: li
                      for level, anchor, text in rendered.headings)
     book.toc = toc_entries(article, headings)
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=nav_document(article, headings, documents).encode())
-    nav.properties = ["nav"]
-    book.add_item(nav)
+    add_nav_document(book, nav_document(article, headings, documents))
 
 
 def toc_entries(article: Article, headings: tuple[tuple[int, str, str], ...]) -> list:
@@ -69,11 +66,21 @@ def nav_document(article: Article, headings: tuple[tuple[int, str, str], ...], d
     toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1><ol>'
            f'<li><a href="{FIRST_FILE}">{escape(article.title)}</a>{heading_list}</li>'
            f'<li><a href="credits.xhtml">Credits and licence</a></li></ol></nav>')
-    landmark_items = "".join(
-        f'<li><a epub:type="{doc.landmark}" href="{doc.file_name}">{escape(doc.title)}</a></li>'
-        for doc in documents if doc.landmark)
-    landmarks = f'<nav epub:type="landmarks" id="landmarks" hidden=""><h2>Landmarks</h2><ol>{landmark_items}</ol></nav>'
-    return xhtml(article, "Contents", toc + landmarks)
+    return xhtml(article, "Contents", toc + landmarks_nav(documents))
+
+
+def landmarks_nav(documents: list[Document]) -> str:
+    """The hidden landmarks list: each document that marks a landmark (cover, title page, body, credits)."""
+    items = "".join(f'<li><a epub:type="{doc.landmark}" href="{doc.file_name}">{escape(doc.title)}</a></li>'
+                    for doc in documents if doc.landmark)
+    return f'<nav epub:type="landmarks" id="landmarks" hidden=""><h2>Landmarks</h2><ol>{items}</ol></nav>'
+
+
+def add_nav_document(book: epub.EpubBook, content: str) -> None:
+    """The EPUB 3 navigation document, as the book's ``nav`` item."""
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml", content=content.encode())
+    nav.properties = ["nav"]
+    book.add_item(nav)
 
 
 def nav_list(headings: tuple[tuple[int, str, str], ...]) -> str:

@@ -17,7 +17,7 @@ from ..stamp import edition_time
 from .epub import (add_accessibility_metadata, add_documents, add_images, add_stylesheets, new_book, package,
                    reproducible_zip)
 from .epub_documents import Document, article_documents, cover_document, credits_document, title_document, xhtml
-from .epub_nav import ncx_id, nav_list
+from .epub_nav import add_nav_document, landmarks_nav, ncx_id, nav_list, nest_headings
 from .epub_sections import split_article
 from .issue_front import issue_article, issue_cover, issue_credits_html
 
@@ -107,18 +107,11 @@ def add_issue_navigation(book: epub.EpubBook, front: Article, chapters: list[Cha
                     f"{nav_list(part.headings)}</li>" for part in chapters)
     toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1><ol>{items}'
            f'<li><a href="issue-credits.xhtml">Credits and licence</a></li></ol></nav>')
-    landmark_items = "".join(f'<li><a epub:type="{doc.landmark}" href="{doc.file_name}">{escape(doc.title)}</a></li>'
-                             for doc in documents if doc.landmark)
-    landmarks = f'<nav epub:type="landmarks" id="landmarks" hidden=""><h2>Landmarks</h2><ol>{landmark_items}</ol></nav>'
-    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=xhtml(front, "Contents", toc + landmarks).encode())
-    nav.properties = ["nav"]
-    book.add_item(nav)
+    add_nav_document(book, xhtml(front, "Contents", toc + landmarks_nav(documents)))
 
 
 def toc_entry(part: Chapter):
     """One article in ebooklib's TOC (for the NCX): its title, its headings nested under it."""
-    from .epub_nav import nest_headings
 
     children = nest_headings(part.headings)
     title = part.rendered.article.title

@@ -98,15 +98,7 @@ def lay_out_page(front, body: str, options: PdfOptions, assets: list[Asset], *, 
 
 def add_issue_xmp(metadata, issue: Issue, front) -> None:
     """The issue's rights and its PRISM identity (publication, ISSN, volume, number) in the XMP packet."""
-    pdf.add_rights_to_xmp(metadata, front)
-    generate = metadata.generate_rdf_metadata
-
-    def with_prism(*args, **kwargs) -> bytes:
-        rdf = generate(*args, **kwargs)
-        closing = rdf.rfind(b"</rdf:RDF>")
-        return rdf[:closing] + prism_xmp(issue, front).encode() + rdf[closing:]
-
-    metadata.generate_rdf_metadata = with_prism
+    pdf.add_to_xmp(metadata, pdf.rights_xmp(front), prism_xmp(issue, front).encode())
 
 
 def prism_xmp(issue: Issue, front) -> str:

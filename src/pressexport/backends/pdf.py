@@ -157,15 +157,20 @@ def include_xmp(document, pdf) -> None:
 
 
 def add_rights_to_xmp(metadata, article) -> None:
-    """Put the rights description inside WeasyPrint's own rdf:RDF, so the XMP packet has exactly one."""
+    """The article's rights description in the XMP packet."""
+    add_to_xmp(metadata, rights_xmp(article))
+
+
+def add_to_xmp(metadata, *descriptions: bytes) -> None:
+    """Put rdf:Description blocks inside WeasyPrint's own rdf:RDF, so the XMP packet has exactly one."""
     generate = metadata.generate_rdf_metadata
 
-    def with_rights(*args, **kwargs) -> bytes:
+    def with_descriptions(*args, **kwargs) -> bytes:
         rdf = generate(*args, **kwargs)
         closing = rdf.rfind(b"</rdf:RDF>")
-        return rdf[:closing] + rights_xmp(article) + rdf[closing:]
+        return rdf[:closing] + b"".join(descriptions) + rdf[closing:]
 
-    metadata.generate_rdf_metadata = with_rights
+    metadata.generate_rdf_metadata = with_descriptions
 
 
 def rights_xmp(article) -> bytes:
