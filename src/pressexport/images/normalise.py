@@ -78,10 +78,10 @@ def encode(image: Image.Image, *, jpeg: bool, quality: int) -> tuple[bytes, str]
     return png(image), "image/png"
 
 
-def png(image: Image.Image) -> bytes:
-    """PNG bytes without any ancillary metadata."""
+def png(image: Image.Image, **options) -> bytes:
+    """PNG bytes without any ancillary metadata (``options`` go to Pillow's PNG writer)."""
     buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=False)
+    image.save(buf, format="PNG", optimize=False, **options)
     return buf.getvalue()
 
 

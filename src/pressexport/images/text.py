@@ -204,7 +204,7 @@ def draw_tracked(
     text: str,
     font: ImageFont.FreeTypeFont,
     tracking: float,
-    fill: tuple[int, int, int],
+    fill: int | tuple[int, int, int],
 ) -> None:
     """Draw letter-spaced text with its left baseline at ``xy``."""
     x, y = xy
