@@ -158,6 +158,34 @@ def test_the_issue_pdf_has_a_cover_contents_with_page_numbers_every_article_and_
     assert [item.title for item in reader.outline if not isinstance(item, list)][1:4] == ["Russia", "A", "B"]
 
 
+def test_the_issue_has_an_eco_edition_with_every_article_and_one_note_for_the_whole_issue(tmp_path):
+    from pypdf import PdfReader
+
+    from pressexport.build import BuildOptions, build
+    from pressexport.options import PdfOptions
+
+    folder = issue_folder(tmp_path)
+    (folder / "russia" / "article.md").write_text(ARTICLE.format(title="Russia") + "\nA longer paragraph. " * 300,
+                                                  encoding="utf-8")
+    options = BuildOptions(out_dir=tmp_path / "out", formats=("pdf",), pdf=PdfOptions(eco=True))
+    report = build([folder], options)
+    assert report.ok, report.failures
+    assert sorted(p.name for p in report.written) == ["2020-04.eco.pdf", "2020-04.pdf"]
+    assert not [d for d in report.diagnostics if d.code.startswith("eco")]
+    standard = PdfReader(tmp_path / "out" / "2020-04.pdf")
+    eco = PdfReader(tmp_path / "out" / "2020-04.eco.pdf")
+    texts = [page.extract_text() for page in eco.pages]
+    saved = report.eco[tmp_path / "out" / "2020-04.eco.pdf"]
+    assert "Eco edition: " in texts[0] and saved.savings() in texts[0]  # on the contents: no cover page
+    assert sum("Eco edition" in text for text in texts) == 1  # one note for the issue, not one per article
+    assert "Contents" in texts[0]
+    for title in ("Russia", "A", "B"):
+        assert any(f"Text of {title}." in text for text in texts)
+    assert texts[-1].startswith("Credits and licence")
+    assert len(eco.pages) < len(standard.pages) == saved.standard.pages
+    assert eco.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipLongEdge"
+
+
 # --- issues in builds and batches ---------------------------------------------------------------------
 
 

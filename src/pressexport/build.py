@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .atomic import write_all_atomic
 from .backends import ECO, ISSUE_BACKENDS, load
 from .options import BuildOptions, EpubOptions, PdfOptions
-from .diagnostics import Diagnostic, collecting, warn
+from .diagnostics import Diagnostic, collecting
 from .discover import Job, plan
 from .errors import PressexportError
 from .model import Input, RenderedArticle
@@ -116,7 +116,7 @@ def build_one(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport
     """Load and render one article (or issue) in each requested format, then write the files: every edition
     is rendered and staged before any is renamed into place, so a failure leaves no half set of files."""
     if job.kind == "issue":
-        return build_issue(job, options)
+        return build_issue(job, options, eco_reports)
     from .core import render_article  # the core loads with the first render, not with the batch's record
 
     article = load_article(job.path, root=job.root)
@@ -125,22 +125,34 @@ def build_one(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport
     return Built(write_all_atomic(outputs), rendered.inputs)
 
 
-def build_issue(job: Job, options: BuildOptions) -> Built:
-    """An issue's editions: its articles rendered once, each format written as one book of them all."""
+def build_issue(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport] | None = None) -> Built:
+    """An issue's editions: its articles rendered once, each format written as one book of them all (with
+    ``options.pdf.eco``, the PDF twice: ``<slug>.pdf`` and the eco ``<slug>.eco.pdf``)."""
     from .core import render_article
     from .core.media import input_record
 
     issue = load_issue(job.path.parent, job.root)
     rendered = [render_article(load_article(path, root=job.root), allow_remote=options.allow_remote)
                 for path in issue.articles]
-    if options.pdf.eco:
-        warn("eco-issue", job.path, "the eco edition is made per article, not for a whole issue; "
-             "add --split to have each article's", severity="note")
-    outputs = {job.out_dir / f"{job.slug}.{name}":
-               load(ISSUE_BACKENDS[name]).render(issue, rendered, options.pdf if name == "pdf" else options.epub)
-               for name in options.formats}
+    outputs = {}
+    for name in options.formats:
+        target = job.out_dir / f"{job.slug}.{name}"
+        if name == "pdf" and options.pdf.eco:
+            editions = load(ECO).issue_editions(issue, rendered, options.pdf)
+            outputs[target] = editions.standard
+            outputs[with_eco_suffix(target)] = editions.eco
+            if eco_reports is not None:
+                eco_reports[with_eco_suffix(target)] = editions.report
+            continue
+        outputs[target] = load(ISSUE_BACKENDS[name]).render(issue, rendered,
+                                                            options.pdf if name == "pdf" else options.epub)
     inputs = {item.path: item for item in (input_record(issue.file), *(i for r in rendered for i in r.inputs))}
     return Built(write_all_atomic(outputs), tuple(inputs.values()))
+
+
+def with_eco_suffix(standard: Path) -> Path:
+    """Where the eco edition of a standard PDF goes: ``<slug>.eco.pdf`` beside ``<slug>.pdf``."""
+    return standard.with_suffix(".eco.pdf")
 
 
 def render_outputs(rendered: RenderedArticle, options: BuildOptions, out_dir: Path,
@@ -153,10 +165,9 @@ def render_outputs(rendered: RenderedArticle, options: BuildOptions, out_dir: Pa
         target = out_dir / f"{slug}.{name}"
         if name == "pdf" and options.pdf.eco:
             editions = load(ECO).editions(rendered, options.pdf)
-            eco_target = out_dir / f"{slug}.eco.pdf"
-            outputs[target], outputs[eco_target] = editions.standard, editions.eco
+            outputs[target], outputs[with_eco_suffix(target)] = editions.standard, editions.eco
             if eco_reports is not None:
-                eco_reports[eco_target] = editions.report
+                eco_reports[with_eco_suffix(target)] = editions.report
             continue
         outputs[target] = load(name).render(rendered, options.pdf if name == "pdf" else options.epub)
     return outputs

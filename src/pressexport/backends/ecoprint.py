@@ -14,6 +14,7 @@ rendered again with the measured figures until the note states exactly what the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -21,6 +22,7 @@ from lxml import etree
 from ..eco import EcoReport, compare, measure
 from ..core.tree import drop_keep_tail
 from ..images import print_greyscale
+from ..issue import Issue
 from ..model import Asset, RenderedArticle
 from ..options import EcoImages, PdfOptions
 from . import pdf
@@ -48,16 +50,35 @@ def editions(rendered: RenderedArticle, options: PdfOptions, standard: bytes | N
     saving, with the report measured on the final bytes of both: the one entry point of the eco edition."""
     if standard is None:
         standard = pdf.render(rendered, options)
-    standard_figures = measure(standard)
     printed = prepare(rendered, options)
+    return settle_note(standard, lambda eco_note: pdf.typeset(printed, options, layer(options, eco_note)),
+                       str(rendered.article.path))
+
+
+def issue_editions(issue: Issue, articles: list[RenderedArticle], options: PdfOptions) -> EcoEditions:
+    """Both editions of a whole issue: every article printed as in its own eco edition, the issue's cover
+    page left out, and the note on the contents page comparing the whole issue with its standard edition.
+    The articles are laid out once; the passes that settle the note lay out the contents alone."""
+    from . import issue_pdf
+
+    standard = issue_pdf.render(issue, articles, options)
+    printed = [prepare(rendered, options) for rendered in articles]
+    eco = issue_pdf.IssueLayout(issue, printed, options, layer(options))
+    return settle_note(standard, lambda eco_note: eco.write(note_css(eco_note)), str(issue.file))
+
+
+def settle_note(standard: bytes, render_eco: Callable[[str], bytes], source: str) -> EcoEditions:
+    """The eco edition rendered with a note of what it saves, again and again until the note states what
+    the final file measures (the note sits in the page margin, so only its own few glyphs can change)."""
+    standard_figures = measure(standard)
     note_report = compare(standard_figures, standard_figures)  # placeholder figures for the first pass
     for attempt in range(1, MAX_PASSES + 1):
-        eco_pdf = pdf.typeset(printed, options, layer(options, note(note_report)))
+        eco_pdf = render_eco(note(note_report))
         report = compare(standard_figures, measure(eco_pdf))
         if report.savings() == note_report.savings():
             break
         if attempt == MAX_PASSES:
-            warn("eco-note", rendered.article.path, f"the eco edition's note ({note_report.savings()}) differs "
+            warn("eco-note", source, f"the eco edition's note ({note_report.savings()}) differs "
                  f"slightly from the measured figures ({report.savings()})")
         note_report = report
     return EcoEditions(standard=standard, eco=eco_pdf, report=report)
@@ -68,10 +89,15 @@ def note(report: EcoReport) -> str:
     return f"Eco edition: {report.savings()}, compared with the standard edition."
 
 
-def layer(options: PdfOptions, eco_note: str) -> pdf.Layer:
-    """The eco edition over the PDF backend: css, the column count and the first page's note
+def note_css(eco_note: str) -> str:
+    """The rule that prints the note at the head of the first page."""
+    return f'@page :first {{ @top-center {{ content: "{css_string(eco_note)}"; }} }}'
+
+
+def layer(options: PdfOptions, eco_note: str = "") -> pdf.Layer:
+    """The eco edition over the PDF backend: css, the column count and the first page's note, if any
     (fonts.css declares the light faces), no cover photo, duplex."""
-    generated = [f'@page :first {{ @top-center {{ content: "{css_string(eco_note)}"; }} }}']
+    generated = [note_css(eco_note)] if eco_note else []
     if options.eco_columns > 1:
         generated.append(f"main.article-body {{ columns: {options.eco_columns}; column-gap: 6mm; }}")
     return pdf.Layer(stylesheets=("eco.css",), css="\n".join(generated), show_cover=False, duplex=True)
