@@ -144,6 +144,13 @@ def pytest_runtest_call(item):
     return result
 
 
+def long_article(paragraphs: int) -> str:
+    """An article (titled Long) that takes WeasyPrint seconds to lay out: about 30 paragraphs a second."""
+    words = "A sentence that goes on for a while, so that the page fills with text to lay out. " * 8
+    front = "---\ntitle: Long\nlang: en\nlicence: CC-BY-4.0\n---\n\n"
+    return front + "\n\n".join(f"## Part {n}\n\n{words}" for n in range(paragraphs)) + "\n"
+
+
 def write_article(folder: Path, text: str, name: str = "article.md") -> Path:
     """Write a tiny article (front matter and body as given) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from conftest import write_article
+from conftest import long_article, write_article
 from pressexport.batch import batch
 from pressexport.build import BuildOptions
 from pressexport.options import BatchOptions
@@ -199,12 +199,6 @@ def test_cli_batch_eco_prints_the_total(tmp_path):
 
 
 # --- workers: parallel, stopped when stuck or runaway, recycled, resumable -----------------------------
-
-
-def long_article(paragraphs: int) -> str:
-    """An article that takes WeasyPrint seconds to lay out."""
-    words = "A sentence that goes on for a while, so that the page fills with text to lay out. " * 8
-    return GOOD.format(title="Long") + "\n\n".join(f"## Part {n}\n\n{words}" for n in range(paragraphs)) + "\n"
 
 
 def test_two_workers_build_what_one_does(tmp_path):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PIL import Image
 
-from conftest import write_article
+from conftest import long_article, write_article
 from pressexport.batch import batch
 from pressexport.build import BuildOptions
 from pressexport.options import BatchOptions
@@ -50,3 +52,23 @@ def test_a_cluster_builds_what_the_local_workers_build(tmp_path, client):
     Image.new("RGB", (40, 30), (30, 30, 200)).save(folder / "shared" / "gone.png")
     third = batch(folder, options, BatchOptions(scheduler=client))
     assert [p.name for p in third.written] == ["two.epub"] and third.diagnostics == []
+
+
+@pytest.mark.slow
+def test_an_article_over_its_time_on_a_cluster_is_stopped_and_its_worker_restarted(tmp_path, client):
+    folder = tmp_path / "archive"
+    write_article(folder / "2020" / "one", GOOD.format(title="One"))
+    write_article(folder / "2020" / "two", GOOD.format(title="Two"))
+    write_article(folder / "2021" / "long", long_article(2000))  # a minute's work and more
+    pids = set(client.run(os.getpid).values())
+    report = batch(folder, BuildOptions(out_dir=tmp_path / "out", formats=("pdf",)),
+                   BatchOptions(scheduler=client, timeout=8))
+    assert sorted(p.name for p in report.written) == ["one.pdf", "two.pdf"]
+    assert report.failures == [f"{folder / '2021' / 'long' / 'article.md'}: took longer than 8 s and was stopped; "
+                               "give --timeout more seconds if it is just very long"]
+    client.wait_for_workers(2, timeout=60)  # the stuck worker was restarted by its nanny, and warmed up again
+    assert len(set(client.run(os.getpid).values()) - pids) == 1
+    assert sorted(client.run(lambda: __import__("sys").modules.get("weasyprint") is not None).values()) == [True, True]
+    write_article(folder / "2021" / "long", GOOD.format(title="Short now"))
+    again = batch(folder, BuildOptions(out_dir=tmp_path / "out", formats=("pdf",)), BatchOptions(scheduler=client))
+    assert [p.name for p in again.written] == ["long.pdf"] and again.failures == []

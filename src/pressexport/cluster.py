@@ -5,15 +5,24 @@ images and cover, found by rendering it once without images), a worker rebuilds 
 content root in a temporary folder, builds it exactly as a local worker would, and sends the editions
 back; the client writes them into the output folder (atomically) and keeps the record. Times and sizes
 travel with the files, so the record's quick checks hold as if the article had been built here.
+
+``--timeout`` holds on a cluster too: each worker notes when it started each article, the client asks
+every few seconds, and an article over its time is cancelled and its worker restarted by its nanny (a
+worker started without one cannot be stopped: its article is still reported as failed, and the thread
+stays busy). The memory ceiling of a cluster's workers is their own (``dask worker --memory-limit``): a
+worker that outgrows it is restarted by its nanny, and an article that kills workers fails alone.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from distributed import WorkerPlugin
 
 from .atomic import write_all_atomic
 from .build import Built
@@ -26,9 +35,11 @@ from .issue import load_issue
 from .model import Input
 from .options import BatchOptions, BuildOptions
 from .source import load_article
-from .workers import Outcome, build_job, warm_up
+from .workers import Outcome, build_job, stopped_after, warm_up
 
 CONNECT_TIMEOUT = "10s"
+WATCH_EVERY = 2.0  # seconds between the client's looks at how long each article has been building
+RUNNING: dict[str, float] = {}  # on a worker: each article being built → when it started (time.monotonic)
 ShippedFile = tuple[bytes, int]  # the bytes, and the modification time (ns) to give the copy
 
 
@@ -86,6 +97,21 @@ def shipment(job: Job, out_dir: Path) -> Shipment:
 
 def build_shipment(shipment: Shipment, options: BuildOptions, memory_mb: int) -> Delivery:
     """On a worker: lay the files out in a temporary root, build, and send the editions back."""
+    RUNNING[shipment.key] = time.monotonic()
+    try:
+        return build_in_temporary_root(shipment, options, memory_mb)
+    finally:
+        RUNNING.pop(shipment.key, None)
+
+
+def running_for() -> dict[str, float]:
+    """On a worker: how many seconds each article there has been building."""
+    now = time.monotonic()
+    return {key: now - started for key, started in list(RUNNING.items())}
+
+
+def build_in_temporary_root(shipment: Shipment, options: BuildOptions, memory_mb: int) -> Delivery:
+    """Lay the shipment's files out in a temporary root, build, and read the editions back."""
     with tempfile.TemporaryDirectory(prefix="pressexport-") as folder:
         root, out = Path(folder, "root"), Path(folder, "out")
         for name, (data, mtime_ns) in shipment.files.items():
@@ -100,6 +126,17 @@ def build_shipment(shipment: Shipment, options: BuildOptions, memory_mb: int) ->
         return Delivery(outcome, str(root), str(out), outputs)
 
 
+class WarmWorker(WorkerPlugin):
+    """Warms every worker of the cluster up as it joins: those there now, one restarted, one added later."""
+
+    def __init__(self, options: BuildOptions, memory_mb: int):
+        self.options, self.memory_mb = options, memory_mb
+
+    def setup(self, worker) -> None:
+        """Load the engines (no memory ceiling: a cluster's worker does more than build)."""
+        warm_up(self.options, self.memory_mb, ceiling=False)
+
+
 class DaskPool:
     """Workers of a Dask distributed cluster (``tcp://host:8786``, or a ``distributed.Client``)."""
 
@@ -110,12 +147,11 @@ class DaskPool:
         self.options, self.batch = options, batch
         self.client = scheduler if isinstance(scheduler, Client) else connect(scheduler)
         self.owns_client = self.client is not scheduler
-        self.client.run(warm_up, options, batch.memory_mb, False)
+        # A plugin, not a one-off call: a worker restarted (an article over its time) or joining later warms up too.
+        self.client.register_plugin(WarmWorker(options, batch.memory_mb), name="pressexport-warm-up")
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         """Every job's outcome, as each finishes; each job's editions are written here, in the output folder."""
-        from distributed import as_completed
-
         futures = {}
         for job in jobs:
             try:
@@ -125,14 +161,50 @@ class DaskPool:
                 continue
             futures[self.client.submit(build_shipment, parcel, self.options, self.batch.memory_mb,
                                        pure=False, key=f"pressexport-{job.key}")] = job
-        for future in as_completed(futures):
-            yield self.received(future, futures[future])
+        yield from self.as_finished(futures)
+
+    def as_finished(self, futures: dict) -> Iterator[Outcome]:
+        """Each job's outcome as it finishes, or as it runs out of time (see ``stop_overdue``)."""
+        from distributed import wait
+
+        waiting = set(futures)
+        while waiting:
+            try:
+                done = wait(list(waiting), timeout=WATCH_EVERY, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                done = set()
+            for future in done:
+                waiting.discard(future)
+                yield self.received(future, futures[future])
+            for future in self.stop_overdue(waiting, futures):
+                waiting.discard(future)
+                job = futures[future]
+                yield Outcome(job, failure=f"{job.path}: {stopped_after(self.batch.timeout)}")
+
+    def stop_overdue(self, waiting: set, futures: dict) -> list:
+        """The futures whose article has been building longer than ``--timeout``: cancelled, and their
+        workers restarted (the only way to stop a Python thread)."""
+        keys = {futures[future].key: future for future in waiting}
+        overdue, workers = [], set()
+        for worker, ages in self.client.run(running_for).items():
+            for key, seconds in ages.items():
+                if seconds > self.batch.timeout and key in keys:
+                    overdue.append(keys[key])
+                    workers.add(worker)
+        for future in overdue:
+            future.cancel()
+        if workers:
+            self.client.restart_workers(sorted(workers), raise_for_error=False)
+        return overdue
 
     def received(self, future, job: Job) -> Outcome:
         """Write a delivery's editions into the output folder and map its paths back to this machine's."""
         try:
             delivery: Delivery = future.result()
         except Exception as exc:  # noqa: BLE001 - a lost worker or a cluster error fails this article alone
+            if type(exc).__name__ == "KilledWorker":
+                return Outcome(job, failure=f"{job.path}: the workers building it died ({exc}); it may need more "
+                               "memory than each worker has (dask worker --memory-limit)")
             return Outcome(job, failure=f"{job.path}: the cluster could not build it ({type(exc).__name__}: {exc})")
         outcome = delivery.outcome
         if outcome.built is None:

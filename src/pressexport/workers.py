@@ -60,6 +60,11 @@ def memory_limit(memory_mb: int) -> str:
     return f"the memory ceiling of {memory_mb} MiB (--memory-limit)"
 
 
+def stopped_after(timeout: float) -> str:
+    """Why an article that ran out of time failed, and what to do if it is just long."""
+    return f"took longer than {timeout:g} s and was stopped; give --timeout more seconds if it is just very long"
+
+
 def warm_up(options: BuildOptions, memory_mb: int, ceiling: bool = True) -> None:
     """A new worker: its memory ceiling (unless it is a cluster's worker, which does more than build),
     quiet loggers (diagnostics come back as values), and the engines its formats need, loaded once."""
@@ -106,8 +111,7 @@ class LocalPool:
         try:
             return future.result()
         except FutureTimeout:
-            reason = (f"took longer than {self.batch.timeout:g} s and was stopped; "
-                      "give --timeout more seconds if it is just very long")
+            reason = stopped_after(self.batch.timeout)
         except ProcessExpired as exc:
             reason = (f"its worker stopped (exit code {exc.exitcode}); it may need more than "
                       f"{memory_limit(self.batch.memory_mb)}")
