@@ -44,7 +44,8 @@ def wall(command: list[str], **kwargs) -> float:
 
 
 def throughput(articles: int) -> None:
-    """pressexport batch (PDF + EPUB, default jobs) against a shell loop of pandoc over the same articles."""
+    """pressexport batch (PDF + EPUB, default jobs) against a shell loop of pandoc over the same articles; then
+    the batch over three times as many, for its rate once started (what an archive of thousands sees)."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         source = archive(Path(folder, "archive"), articles)
         files = sorted(source.rglob("article.md"))
@@ -52,10 +53,16 @@ def throughput(articles: int) -> None:
                 f"pandoc \"$f\" --pdf-engine={BIN / 'weasyprint'} -o \"$f.pdf\"; pandoc \"$f\" -o \"$f.epub\"; done")
         pandoc = wall(["sh", "-c", loop])
         batch = wall([str(BIN / "pressexport"), "batch", str(source), "--out", str(Path(folder, "out")), "-q"])
+        larger = archive(Path(folder, "larger"), 3 * articles)
+        batch_larger = wall([str(BIN / "pressexport"), "batch", str(larger), "--out", str(Path(folder, "out3")), "-q"])
+    per_article = (batch_larger - batch) / (2 * articles)  # the start-up cancels out
     print(f"{articles} seed-sized articles, PDF + EPUB, {os.cpu_count()} cores")
     print(f"  shell loop of pandoc:  {pandoc:7.1f} s  ({articles / pandoc:.2f} articles/s)")
     print(f"  pressexport batch:     {batch:7.1f} s  ({articles / batch:.2f} articles/s)")
     print(f"  throughput ratio:      {pandoc / batch:.1f}x pandoc's")
+    print(f"  pressexport batch of {3 * articles}: {batch_larger:5.1f} s: {per_article:.3f} s an article once started, "
+          f"{batch - articles * per_article:.1f} s of start-up")
+    print(f"  throughput ratio once started: {pandoc / articles / per_article:.1f}x pandoc's")
 
 
 def overhead(renders: int) -> None:
