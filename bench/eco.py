@@ -56,7 +56,7 @@ def body_size(pdf_bytes: bytes) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("articles", nargs="*", type=Path)
-    parser.add_argument("--columns", type=int, default=1, choices=ECO_COLUMNS)
+    parser.add_argument("--columns", type=int, default=2, choices=ECO_COLUMNS)
     parser.add_argument("--images", default="grey", choices=[mode.value for mode in EcoImages])
     parser.add_argument("--page-size", default="a4", choices=[size.value for size in PageSize])
     parser.add_argument("--out", type=Path, help="keep both PDFs of each article in this folder")

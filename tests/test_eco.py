@@ -195,10 +195,20 @@ def test_eco_edition_from_write_eco_pdf_is_the_same(seed_rendered, seed_editions
     assert (tmp_path / "direct.pdf").read_bytes() == seed_editions["eco"].read_bytes()
 
 
-def test_two_columns_keep_every_paragraph(seed_rendered, tmp_path):
-    editions = ecoprint.editions(seed_rendered, pdf.PdfOptions(eco=True, eco_columns=2))
-    (tmp_path / "two.pdf").write_bytes(editions.eco)
-    text = normalised(pdf_text(tmp_path / "two.pdf"))
+@pytest.mark.parametrize("page_size", ["a4", "letter", "a5"])
+def test_eco_lines_stay_readable_on_every_page_size(seed_rendered, page_size):
+    # The eco edition's small type across a whole A4 page would run to 130 characters a line: two columns.
+    editions = ecoprint.editions(seed_rendered, pdf.PdfOptions(eco=True, page_size=page_size))
+    pages = PdfReader(io.BytesIO(editions.eco)).pages
+    lines = [line for page in pages for line in page.extract_text().splitlines()
+             if not line.startswith("Eco edition:")]  # the note, in the head margin, is one line of its own
+    assert max(len(line) for line in lines) <= 85, max(lines, key=len)
+
+
+def test_one_column_keeps_every_paragraph(seed_rendered, tmp_path):
+    editions = ecoprint.editions(seed_rendered, pdf.PdfOptions(eco=True, eco_columns=1))
+    (tmp_path / "one.pdf").write_bytes(editions.eco)
+    text = normalised(pdf_text(tmp_path / "one.pdf"))
     assert not [p[:60] for p in seed_paragraphs() if normalised(p) not in text]
     assert editions.report.eco.pages < editions.report.standard.pages
 

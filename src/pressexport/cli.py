@@ -75,7 +75,7 @@ Eco = Annotated[bool, typer.Option(
                   "(the standard <slug>.pdf is written too: the eco edition's note compares the two).")]
 EcoColumns = Annotated[Optional[int], typer.Option(
     "--eco-columns", min=1, max=2, show_default=False,
-    help="Eco edition: 1 or 2 columns (default 1; 2 gives shorter lines).")]
+    help="Eco edition: 1 or 2 columns (default 2, so lines of its small type stay short).")]
 EcoImageMode = Annotated[Optional[EcoImages], typer.Option(
     "--eco-images", case_sensitive=False, show_default=False,
     help=f"Eco edition images: {' or '.join(mode.value for mode in EcoImages)} (greyscale and reduced, or dropped "
