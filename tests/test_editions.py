@@ -136,3 +136,18 @@ def test_corpus_pdf_has_title_and_credits(corpus_build, article):
     assert reader.metadata.title and " ".join(reader.metadata.title.split())[:20] in text
     assert "Credits and licence" in text
     assert PRINT_NOTE in text
+
+
+CORPUS_LANGUAGES = {"es-ropensci-multiverso": "es", "ph-fr-transcription-automatisee-graphies-non-latines": "fr",
+                    "ru-bogi-kartonnoy-vselennoy": "ru"}
+
+
+@pytest.mark.parametrize(("stem", "tag"), sorted(CORPUS_LANGUAGES.items()))
+def test_a_corpus_article_without_lang_is_published_in_the_language_of_its_text(corpus_build, stem, tag):
+    assert PdfReader(corpus_build[stem]["pdf"]).trailer["/Root"].get("/Lang") == tag
+    with zipfile.ZipFile(corpus_build[stem]["epub"]) as book:
+        opf = etree.fromstring(book.read("EPUB/content.opf"))
+        assert opf.findtext(".//dc:language", namespaces=OPF) == tag
+        for name in book.namelist():
+            if name.endswith(".xhtml"):
+                assert etree.fromstring(book.read(name)).get("lang") == tag, name

@@ -105,7 +105,7 @@ def build_article(fields: dict[str, Any], problems: list[Problem], body: str, bo
         title=title,
         body=body,
         body_line=body_line,
-        lang=language(fields, path),
+        lang=language(fields, path, title, body),
         subtitle=fields["subtitle"],
         authors=fields["authors"],
         date=fields["date"],
@@ -170,12 +170,20 @@ def plain_heading_text(markdown_text: str) -> str:
     return plain(text)
 
 
-def language(fields: dict[str, Any], path: Path) -> str:
-    """The language tag, defaulting to English with a warning."""
-    if not fields["lang"]:
-        warn("lang-missing", path, f"no 'lang' in front matter; assuming '{DEFAULT_LANG}'")
+def language(fields: dict[str, Any], path: Path, title: str, body: str) -> str:
+    """The language tag: as declared, else told from the text (with a warning), else English (with another)."""
+    if fields["lang"]:
+        return fields["lang"]
+    from .language import detect, english_name  # its model loads only for an article that needs it
+
+    detected = detect(title, fields["description"], body)
+    if detected is None:
+        warn("lang-missing", path, f"no 'lang' in front matter and too little text to tell its language; "
+             f"assuming '{DEFAULT_LANG}': add 'lang: …' with the right tag")
         return DEFAULT_LANG
-    return fields["lang"]
+    warn("lang-detected", path, f"no 'lang' in front matter; the text reads as {english_name(detected.tag)}: "
+         f"add 'lang: {detected.tag}' to be sure")
+    return detected.tag
 
 
 def licence(fields: dict[str, Any], path: Path) -> Licence:
