@@ -15,15 +15,16 @@ MIN_LETTERS = 40  # below this, a guess is a guess: titles alone are too short t
 MIN_CONFIDENCE = 0.9  # normalised probability of the best language
 SAMPLE_CHARACTERS = 20_000  # the classifier is sure long before this; it keeps huge articles quick
 
+# Each pattern is bounded, so that hostile text (a line of 100,000 '<') costs linear time, not quadratic.
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 NOT_PROSE = [re.compile(pattern, flags) for pattern, flags in (
-    (r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL),  # fenced code
-    (r"\$\$.+?\$\$", re.DOTALL),  # display maths
-    (r"`+[^`\n]*`+", 0),  # inline code
-    (r"<[^>\n]*>", 0),  # HTML tags (their text stays)
-    (r"\]\([^)\n]*\)", 0),  # link and image targets (their text stays)
-    (r"^ {0,3}\[[^\]\n]+\]:.*$", re.MULTILINE),  # link reference definitions
-    (r"\b(?:https?|ftp|mailto):\S+|\bwww\.\S+|\S+@\S+\.\w+", 0),  # bare addresses
-    (r"\{[#.:][^}\n]*\}", 0),  # attribute lists
+    (r"\$\$.{1,2000}?\$\$", re.DOTALL),  # display maths
+    (r"`[^`\n]{1,500}`", 0),  # inline code
+    (r"<[^<>\n]{0,500}>", 0),  # HTML tags (their text stays)
+    (r"\]\([^)\n]{0,500}\)", 0),  # link and image targets (their text stays)
+    (r"^ {0,3}\[[^\]\n]{1,500}\]:.*$", re.MULTILINE),  # link reference definitions
+    (r"\b(?:https?|ftp|mailto):\S+|\bwww\.\S+|(?<!\S)[^\s@]{1,64}@\S+", 0),  # bare addresses
+    (r"\{[#.:][^{}\n]{0,500}\}", 0),  # attribute lists
 )]
 
 
@@ -38,7 +39,7 @@ class Detected:
 def detect(*texts: str) -> Detected | None:
     """The language of the prose in ``texts`` (title, description, Markdown body), or None when the text is
     too short or the classifier unsure."""
-    prose = " ".join(prose_of(text) for text in texts if text)[:SAMPLE_CHARACTERS]
+    prose = " ".join(prose_of(text[:SAMPLE_CHARACTERS]) for text in texts if text)[:SAMPLE_CHARACTERS]
     if sum(ch.isalpha() for ch in prose) < MIN_LETTERS:
         return None
     tag, confidence = identifier().classify(prose)
@@ -47,9 +48,22 @@ def detect(*texts: str) -> Detected | None:
 
 def prose_of(markdown: str) -> str:
     """The Markdown's words without its code, maths, markup and addresses."""
+    markdown = without_fenced_code(markdown)
     for pattern in NOT_PROSE:
         markdown = pattern.sub(" ", markdown)
     return markdown
+
+
+def without_fenced_code(markdown: str) -> str:
+    """The Markdown's lines outside fenced code blocks (a fence closes with the same mark, as long or longer)."""
+    kept, fence = [], ""
+    for line in markdown.split("\n"):
+        marker = FENCE.match(line)
+        if marker and (not fence or marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)):
+            fence = "" if fence else marker.group(1)
+        elif not fence:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from .frontmatter import raise_problems, read_front_matter
 from .licences import ALL_RIGHTS_RESERVED
 from .model import Article, Cover, Licence
 from .paths import inside_root
+from .typography import smarten_text
 from .yamlvalues import Problem, plain
 from .diagnostics import warn
 
@@ -95,10 +96,11 @@ def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int]:
 
 def build_article(fields: dict[str, Any], problems: list[Problem], body: str, body_line: int, *, path: Path,
                   root: Path, raw: bytes) -> Article:
-    """The Article from the checked front matter, once there is no problem left (else every problem at once)."""
+    """The Article from the checked front matter, once there is no problem left (else every problem at once),
+    its prose fields in the language's punctuation."""
     title, body = title_and_body(fields, body, path, problems)
     raise_problems(problems, path)
-    return Article(
+    return with_smart_punctuation(Article(
         path=path,
         root=root,
         slug=slug_for(path, fields["slug"]),
@@ -122,7 +124,21 @@ def build_article(fields: dict[str, Any], problems: list[Problem], body: str, bo
         base_url=fields["base_url"] or fields["canonical_url"],
         source_hash=hashlib.sha256(raw).hexdigest(),
         source_bytes=raw,
-    )
+    ))
+
+
+def with_smart_punctuation(article: Article) -> Article:
+    """The front matter's prose (title, subtitle, description, notes, captions, related titles) with
+    quotes, apostrophes and dashes as the article's language has them; names and addresses as typed."""
+    def smart(text: str) -> str:
+        return smarten_text(text, article.lang)
+
+    cover = article.cover and replace(article.cover, alt=smart(article.cover.alt),
+                                      caption=smart(article.cover.caption))
+    related = tuple(replace(item, title=smart(item.title)) for item in article.related)
+    return replace(article, title=smart(article.title), subtitle=smart(article.subtitle),
+                   description=smart(article.description), note=smart(article.note),
+                   print_note=smart(article.print_note), cover=cover, related=related)
 
 
 def title_and_body(fields: dict[str, Any], body: str, path: Path, problems: list[Problem]) -> tuple[str, str]:

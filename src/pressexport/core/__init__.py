@@ -18,6 +18,7 @@ from .notes import extract_notes, note_records
 from .repair import fix_structure
 from .sanitise import drop_reserved_classes, parse_tree, sanitise
 from .tree import break_long_words
+from ..typography import smarten_tree
 from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
     headings = number_headings(tree, taken=ids_in(note_bodies))
     resolve_links(parts, article)
     for part in parts:
+        smarten_tree(part, article.lang)
         break_long_words(part)
     assets, image_inputs = collect_images(parts, article, allow_remote) if fetch_images else ((), ())
     place_related(tree, article)
