@@ -31,6 +31,7 @@ UNJUDGED_RECORDS = pytest.StashKey[list]()
 CORPUS_LOGS = (r"ignoring unknown front-matter keys", r"no 'lang' in front matter", r"no 'licence' in front matter",
                r"dropped template tags", r"image .* not available", r"has no alt text")
 GENERATED_ARTICLE_LOGS = (*CORPUS_LOGS, r"no related item", r"no glyphs? for", r"unsupported by fonts",
+                          r"own words .* are not translated into",
                           r"text too long for the generated image", r"printed as endnotes", r"cover image",
                           r"link\(s\) with addresses over")
 

@@ -18,13 +18,13 @@ from .licences import ALL_RIGHTS_RESERVED
 from .model import Article, Cover, Licence
 from .paths import inside_root
 from .typography import smarten_text
+from .words import covers, words_for
 from .yamlvalues import Problem, plain
 from .diagnostics import warn
 
 log = logging.getLogger(__name__)
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # Markdown rendering is super-linear on some inputs: refuse, don't hang
-DEFAULT_PRINT_NOTE = "Please think about the environment before printing this article."
 DEFAULT_LANG = "en"
 SLUG_UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -100,6 +100,10 @@ def build_article(fields: dict[str, Any], problems: list[Problem], body: str, bo
     its prose fields in the language's punctuation."""
     title, body = title_and_body(fields, body, path, problems)
     raise_problems(problems, path)
+    lang = language(fields, path, title, body)
+    if not covers(lang):
+        warn("words-missing", path, f"pressexport's own words (byline, credits, folios) are not translated into "
+             f"'{lang}' yet: they are in English")
     return with_smart_punctuation(Article(
         path=path,
         root=root,
@@ -107,7 +111,7 @@ def build_article(fields: dict[str, Any], problems: list[Problem], body: str, bo
         title=title,
         body=body,
         body_line=body_line,
-        lang=language(fields, path, title, body),
+        lang=lang,
         subtitle=fields["subtitle"],
         authors=fields["authors"],
         date=fields["date"],
@@ -119,7 +123,7 @@ def build_article(fields: dict[str, Any], problems: list[Problem], body: str, bo
         licence=licence(fields, path),
         cover=cover_found(fields["cover"], path, root),
         related=fields["related"],
-        print_note=fields["print_note"] or DEFAULT_PRINT_NOTE,
+        print_note=fields["print_note"] or words_for(lang)("print_note"),
         end_mark=fields["end_mark"],
         base_url=fields["base_url"] or fields["canonical_url"],
         source_hash=hashlib.sha256(raw).hexdigest(),
@@ -254,4 +258,4 @@ def slug_for(path: Path, declared: str) -> str:
     return slug or "article"
 
 
-__all__ = ["load_article", "PressexportError", "DEFAULT_PRINT_NOTE"]
+__all__ = ["load_article", "PressexportError"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from ..images import GENERATED_COVER, generate_cover
+from ..words import words_for
 from ..pages import byline, publication_of
 from ..accessibility import CONFORMANCE, AccessibilityReport, assess
 from ..atomic import write_atomic
@@ -126,12 +127,13 @@ def embedded_fonts_css(folder: Path) -> bytes:
 def cover_image(rendered: RenderedArticle) -> Asset:
     """The article's cover photo (normalised), or a typographic cover generated from the title."""
     article = rendered.article
+    words = words_for(article.lang)
     if rendered.cover is not None:
-        alt = rendered.cover.alt or f"Cover photo: {article.cover.caption}".strip(": ")
+        alt = rendered.cover.alt or words("cover_of", title=article.cover.caption or article.title)
         return replace(rendered.cover, alt=alt)
     data = generate_cover(article.title, publication=publication_of(article),
-                                 byline=byline(article), lang=article.lang, fonts_dir=fonts_dir())
-    return Asset(GENERATED_COVER, "image/png", data, alt=f"Cover: {article.title}")
+                          byline=byline(article), lang=article.lang, fonts_dir=fonts_dir())
+    return Asset(GENERATED_COVER, "image/png", data, alt=words("cover_of", title=article.title))
 
 
 def add_images(book: epub.EpubBook, assets: tuple[Asset, ...], cover: Asset) -> None:

@@ -11,6 +11,7 @@ from ..pages import credits_page, title_block
 from ..model import Asset, Article
 from ..resources import styles_dir
 from .epub_sections import EPUB_TYPE, Section, add_notes_section, mark_note_calls
+from ..words import words_for
 
 STYLESHEETS = ("base.css", "epub.css")
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -66,13 +67,15 @@ def cover_document(article: Article, cover: Asset) -> Document:
     """The cover page that reading apps show first."""
     body = (f'<section class="cover-page" epub:type="cover"><img src="{cover.name}" '
             f'alt="{escape(cover.alt)}"/></section>')
-    return Document("cover.xhtml", "Cover", xhtml(article, "Cover", body), landmark="cover")
+    title = words_for(article.lang)("cover")
+    return Document("cover.xhtml", title, xhtml(article, title, body), landmark="cover")
 
 
 def title_document(article: Article, file_name: str = "title.xhtml", landmark: str = "titlepage") -> Document:
     """The title page: publication, title, byline, first publication."""
     body = f'<section class="title-page" epub:type="titlepage">{title_block(article)}</section>'
-    return Document(file_name, "Title page", xhtml(article, article.title, body), landmark=landmark)
+    return Document(file_name, words_for(article.lang)("title_page"), xhtml(article, article.title, body),
+                    landmark=landmark)
 
 
 def article_documents(article: Article, sections: list[Section], where: dict[str, str]) -> list[Document]:
@@ -106,16 +109,18 @@ def credits_document(article: Article, *, cover_shown: str, file_name: str = "cr
                      landmark: str = "copyright-page") -> Document:
     """The credits and licence page, marked as the copyright page."""
     body = credits_page(article, cover_shown=cover_shown, heading_level=1, epub_type="copyright-page")
-    return Document(file_name, "Credits and licence", xhtml(article, "Credits and licence", body),
-                    landmark=landmark)
+    title = words_for(article.lang)("credits_title")
+    return Document(file_name, title, xhtml(article, title, body), landmark=landmark)
 
 
 def fonts_licence_document(article: Article) -> Document:
     """The OFL licence of the embedded fonts, as a page of the book."""
     licence = (styles_dir() / "fonts" / "OFL.txt").read_text(encoding="utf-8")
-    body = (f'<section class="fonts-licence" epub:type="appendix"><h1>Font licence</h1>'
-            f"<p>This book embeds Noto fonts, unmodified, under the SIL Open Font License 1.1:</p>"
-            f'<pre xml:lang="en" lang="en">{escape(licence)}</pre></section>')
-    return Document("fonts-licence.xhtml", "Font licence", xhtml(article, "Font licence", body))
+    title = words_for(article.lang)("font_licence")
+    # The sentence and the licence are the licence's own words: English, and marked so.
+    body = (f'<section class="fonts-licence" epub:type="appendix"><h1>{escape(title)}</h1>'
+            f'<p xml:lang="en" lang="en">This book embeds Noto fonts, unmodified, under the SIL Open Font '
+            f'License 1.1:</p><pre xml:lang="en" lang="en">{escape(licence)}</pre></section>')
+    return Document("fonts-licence.xhtml", title, xhtml(article, title, body))
 
 

@@ -10,6 +10,7 @@ from ebooklib import epub
 from ..model import Article, RenderedArticle
 from .epub_documents import Document, xhtml
 from .epub_sections import FIRST_FILE
+from ..words import words_for
 
 
 def add_navigation(book: epub.EpubBook, rendered: RenderedArticle, documents: list[Document],
@@ -31,7 +32,7 @@ def toc_entries(article: Article, headings: tuple[tuple[int, str, str], ...]) ->
     children = nest_headings(headings)
     article_link = epub.Link(FIRST_FILE, article.title, "toc-article")
     entry = (epub.Section(article.title, FIRST_FILE), children) if children else article_link
-    return [entry, epub.Link("credits.xhtml", "Credits and licence", "toc-credits")]
+    return [entry, epub.Link("credits.xhtml", words_for(article.lang)("credits_title"), "toc-credits")]
 
 
 def nest_headings(headings: tuple[tuple[int, str, str], ...]) -> list:
@@ -63,17 +64,19 @@ def strip_empty(entry):
 def nav_document(article: Article, headings: tuple[tuple[int, str, str], ...], documents: list[Document]) -> str:
     """The navigation document: a TOC mirroring the headings, and landmarks."""
     heading_list = nav_list(headings)
-    toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1><ol>'
+    words = words_for(article.lang)
+    toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>{words("contents")}</h1><ol>'
            f'<li><a href="{FIRST_FILE}">{escape(article.title)}</a>{heading_list}</li>'
-           f'<li><a href="credits.xhtml">Credits and licence</a></li></ol></nav>')
-    return xhtml(article, "Contents", toc + landmarks_nav(documents))
+           f'<li><a href="credits.xhtml">{words("credits_title")}</a></li></ol></nav>')
+    return xhtml(article, words("contents"), toc + landmarks_nav(documents, article.lang))
 
 
-def landmarks_nav(documents: list[Document]) -> str:
+def landmarks_nav(documents: list[Document], lang: str) -> str:
     """The hidden landmarks list: each document that marks a landmark (cover, title page, body, credits)."""
     items = "".join(f'<li><a epub:type="{doc.landmark}" href="{doc.file_name}">{escape(doc.title)}</a></li>'
                     for doc in documents if doc.landmark)
-    return f'<nav epub:type="landmarks" id="landmarks" hidden=""><h2>Landmarks</h2><ol>{items}</ol></nav>'
+    heading = escape(words_for(lang)("landmarks"))
+    return f'<nav epub:type="landmarks" id="landmarks" hidden=""><h2>{heading}</h2><ol>{items}</ol></nav>'
 
 
 def add_nav_document(book: epub.EpubBook, content: str) -> None:

@@ -20,6 +20,7 @@ from .epub_documents import Document, article_documents, cover_document, credits
 from .epub_nav import add_nav_document, landmarks_nav, ncx_id, nav_list, nest_headings
 from .epub_sections import split_article
 from .issue_front import issue_article, issue_cover, issue_credits_html
+from ..words import words_for
 
 
 @dataclass(frozen=True)
@@ -93,21 +94,23 @@ def chapter(number: int, rendered: RenderedArticle) -> Chapter:
 def issue_credits_document(issue: Issue, front: Article, articles: list[RenderedArticle]) -> Document:
     """The issue's credits and licence: the issue's own licence, then each article's, with its authors."""
     body = f'<section class="credits" epub:type="copyright-page">{issue_credits_html(issue, articles)}</section>'
-    return Document("issue-credits.xhtml", "Credits and licence", xhtml(front, "Credits and licence", body),
+    title = words_for(front.lang)("credits_title")
+    return Document("issue-credits.xhtml", title, xhtml(front, title, body),
                     landmark="copyright-page")
 
 
 def add_issue_navigation(book: epub.EpubBook, front: Article, chapters: list[Chapter],
                          documents: list[Document]) -> None:
     """Contents: each article (with its headings and its credits), then the issue's credits; landmarks; NCX."""
-    book.toc = [*(toc_entry(part) for part in chapters), epub.Link("issue-credits.xhtml", "Credits and licence",
+    words = words_for(front.lang)
+    book.toc = [*(toc_entry(part) for part in chapters), epub.Link("issue-credits.xhtml", words("credits_title"),
                                                                      "toc-issue-credits")]
     book.add_item(epub.EpubNcx())
     items = "".join(f'<li><a href="{part.first_file}">{escape(part.rendered.article.title)}</a>'
                     f"{nav_list(part.headings)}</li>" for part in chapters)
-    toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1><ol>{items}'
-           f'<li><a href="issue-credits.xhtml">Credits and licence</a></li></ol></nav>')
-    add_nav_document(book, xhtml(front, "Contents", toc + landmarks_nav(documents)))
+    toc = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>{words("contents")}</h1><ol>{items}'
+           f'<li><a href="issue-credits.xhtml">{words("credits_title")}</a></li></ol></nav>')
+    add_nav_document(book, xhtml(front, words("contents"), toc + landmarks_nav(documents, front.lang)))
 
 
 def toc_entry(part: Chapter):

@@ -28,6 +28,7 @@ from ..resources import styles_dir
 from ..stamp import edition_time
 from . import pdf
 from ..pages import byline, human_date
+from ..words import words_for
 from .issue_front import issue_article, issue_cover, issue_credits_html, issue_line
 from .pdf_engine import engine, engine_warnings_as_ours, font_time
 
@@ -95,14 +96,15 @@ class IssueLayout:
         numbers = starts or [PLACEHOLDER_PAGE] * (len(self.articles) + 1)
         entries = "".join(contents_entry(r.article.title, byline(r.article), page)
                           for r, page in zip(self.articles, numbers))
-        entries += contents_entry("Credits and licence", "", numbers[-1])
         issue, front = self.issue, self.front
-        line = " · ".join(filter(None, [front.publication, issue_line(issue),
-                                        human_date(issue.date) if issue.date else ""]))
+        words = words_for(front.lang)
+        entries += contents_entry(words("credits_title"), "", numbers[-1])
+        line = " · ".join(filter(None, [front.publication, issue_line(issue, front.lang),
+                                        human_date(issue.date, front.lang) if issue.date else ""]))
         cover = (f'<section class="issue-cover"><img src="{self.cover.name}" alt="{escape(self.cover.alt)}"/>'
                  "</section>" if self.cover else "")
         body = (f'{cover}<section class="issue-contents">{pdf.running_head(front)}<h1>{escape(issue.title)}</h1>'
-                f'<p class="issue-line">{escape(line)}</p><h2>Contents</h2><ol>{entries}</ol></section>')
+                f'<p class="issue-line">{escape(line)}</p><h2>{words("contents")}</h2><ol>{entries}</ol></section>')
         return self.lay_out_page(body, [self.cover] if self.cover else [], self.layer(1, front_css))
 
     def lay_out_credits(self):
@@ -124,7 +126,7 @@ def lay_out_markup(front: Article, body: str, options: PdfOptions, assets: list[
     document = weasyprint.HTML(string=html, base_url=front.root.as_uri() + "/",
                                url_fetcher=pdf.document_fetcher(rendered, None))
     shared = engine(styles_dir())
-    return document.render(font_config=shared.font_config, stylesheets=pdf.stylesheets(options, layer),
+    return document.render(font_config=shared.font_config, stylesheets=pdf.stylesheets(options, layer, front.lang),
                            custom_metadata=True)
 
 

@@ -6,6 +6,7 @@ Other print editions (the eco edition) are layers over this backend: they pass a
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..stamp import edition_time
 from .pdf_engine import engine, engine_warnings_as_ours, font_time
 from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
 from ..diagnostics import warn
+from ..words import words_for
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +124,7 @@ def lay_out(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STAND
     html = weasyprint.HTML(string=document_html(rendered, cover, endnotes),
                            base_url=article.root.as_uri() + "/", url_fetcher=document_fetcher(rendered, cover))
     settings = {
-        "stylesheets": stylesheets(options, layer),
+        "stylesheets": stylesheets(options, layer, article.lang),
         "custom_metadata": True,
         "pdf_identifier": article.source_hash[:32].encode() or None,
         "pdf_variant": options.variant.value if options.variant else None,
@@ -142,13 +144,26 @@ def document_fetcher(rendered: RenderedArticle, cover: Asset | None) -> SandboxF
                           document=str(article.path))
 
 
-def stylesheets(options: PdfOptions, layer: Layer) -> list[weasyprint.CSS]:
-    """fonts.css, base.css and print.css (parsed once per process), the page size, then the layer's sheets."""
+def stylesheets(options: PdfOptions, layer: Layer, lang: str = "en") -> list[weasyprint.CSS]:
+    """fonts.css, base.css and print.css (parsed once per process), the folios in the article's language, the
+    page size, then the layer's sheets."""
     shared = engine(styles_dir())
     sheets = [shared.stylesheet(name) for name in STYLESHEETS]
+    sheets.append(shared.css_once(folio_css(words_for(lang).template("folio"))))
     sheets.append(shared.css(f"@page {{ size: {options.page_size.css}; }}"))
     sheets += [shared.stylesheet(name) for name in layer.stylesheets]
     return sheets + ([shared.css(layer.css)] if layer.css else [])
+
+
+def folio_css(template: str) -> str:
+    """The page's foot in words: 'page {page} of {pages}' as CSS content with the page counters."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", template):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return f"@page {{ @bottom-center {{ content: {' '.join(parts)}; }} }}"
 
 
 def include_xmp(document, pdf) -> None:

@@ -48,6 +48,13 @@ class Engine:
         """A generated stylesheet (page size, columns, a note), parsed with the same fonts."""
         return weasyprint.CSS(string=text, font_config=self.font_config)
 
+    def css_once(self, text: str) -> weasyprint.CSS:
+        """A generated stylesheet that many documents share (a language's folios): parsed once."""
+        key = f"generated:{text}"
+        if key not in self.sheets:
+            self.sheets[key] = self.css(text)
+        return self.sheets[key]
+
 
 @lru_cache(maxsize=4)
 def engine(folder: Path | None = None) -> Engine:

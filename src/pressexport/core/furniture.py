@@ -10,6 +10,7 @@ from lxml import etree
 from ..model import Article
 from .links import normalise_url
 from ..diagnostics import warn
+from ..words import words_for
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,16 @@ def place_related(tree: etree._Element, article: Article) -> None:
             paragraph.getparent().remove(paragraph)
             continue
         remaining.remove(item)
-        paragraph.getparent().replace(paragraph, related_box(item))
+        paragraph.getparent().replace(paragraph, related_box(item, article.lang))
     for item in remaining:
-        tree.append(related_box(item))
+        tree.append(related_box(item, article.lang))
 
 
-def related_box(item) -> etree._Element:
+def related_box(item, lang: str) -> etree._Element:
     """An <aside class="related"> naming the source and linking the title when a URL is known."""
     aside = etree.Element("aside", {"class": "related"})
     label = etree.SubElement(aside, "p", {"class": "related-label"})
-    label.text = "Related reading"
+    label.text = words_for(lang)("related_reading")
     line = etree.SubElement(aside, "p", {"class": "related-title"})
     url = normalise_url(item.url, schemes={"http", "https"}) if item.url else None
     if url:

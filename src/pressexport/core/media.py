@@ -14,6 +14,8 @@ from ..errors import InputError
 from ..model import Article, Asset, Input
 from ..paths import inside_root
 from ..diagnostics import warn
+from ..typography import smarten_text
+from ..words import words_for
 
 log = logging.getLogger(__name__)
 DOWNLOADED = "downloaded-image"  # how messages name a fetched image (the URL is named by the caller)
@@ -71,23 +73,23 @@ def image_asset(src: str, alt: str, article: Article, allow_remote: bool = False
     """The normalised image and '', or a placeholder and the reason the image is not available."""
     scheme = urlsplit(src).scheme.lower() if src else ""
     if allow_remote and scheme in ("http", "https"):
-        return loaded_asset(lambda: remote_image(src), src, alt)
+        return loaded_asset(lambda: remote_image(src), src, alt, article.lang)
     local = local_image(src, article)
     if local is None:
         problem = ("no source" if not src else "remote; --allow-remote fetches it" if scheme in ("http", "https")
                    else f"{scheme}: URLs are never loaded" if scheme else "outside the content root")
-        return placeholder_asset(src, alt), problem
+        return placeholder_asset(src, alt, article.lang), problem
     if not local.is_file():
-        return placeholder_asset(src, alt), "not found"
-    return loaded_asset(lambda: load_image(local), src, alt)
+        return placeholder_asset(src, alt, article.lang), "not found"
+    return loaded_asset(lambda: load_image(local), src, alt, article.lang)
 
 
-def loaded_asset(load, src: str, alt: str) -> tuple[Asset, str]:
-    """Run ``load`` (returning data and media type) into an Asset, or a placeholder and the reason."""
+def loaded_asset(load, src: str, alt: str, lang: str) -> tuple[Asset, str]:
+    """Run ``load`` (returning data and media type) into an Asset, or a placeholder (in ``lang``) and the reason."""
     try:
         data, media_type = load()
     except InputError as exc:
-        return placeholder_asset(src, alt), exc.message
+        return placeholder_asset(src, alt, lang), exc.message
     name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{extension(media_type)}"
     return Asset(name=name, media_type=media_type, data=data, alt=alt), ""
 
@@ -114,10 +116,10 @@ def cover_photo(article: Article) -> Asset | None:
                  alt=cover.alt)
 
 
-def placeholder_asset(src: str, alt: str) -> Asset:
-    """A grey box that says which image is missing."""
-    label = alt or src or "image"
-    data = placeholder_image(f"Image not available: {label}")
+def placeholder_asset(src: str, alt: str, lang: str) -> Asset:
+    """A grey box that says, in the article's language, which image is missing."""
+    label = smarten_text(alt, lang) or src or "image"
+    data = placeholder_image(words_for(lang)("image_not_available", label=label))
     digest = hashlib.sha256(data).hexdigest()[:16]
     return Asset(name=f"images/missing-{digest}.png", media_type="image/png", data=data, alt=alt)
 

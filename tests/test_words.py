@@ -1,0 +1,102 @@
+"""pressexport's own words in the article's language: catalogues complete, editions free of English."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from conftest import write_article
+from pressexport.build import BuildOptions, build
+from pressexport.diagnostics import collecting
+from pressexport.source import load_article
+from pressexport.words import catalogue, words_for
+
+LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "ru"]
+ARTICLE = """---
+title: {title}
+lang: {lang}
+authors: [Анна Петрова, Иван Иванов]
+date: 2020-04-01
+first_published: {{date: 2020-04, publication: PMP Magazine}}
+licence: CC-BY-4.0
+related:
+  - {{id: bbc, title: Другое, source: BBC}}
+---
+
+{text}
+
+[[related bbc]]
+
+![Карта](missing.png)
+"""
+RUSSIAN = "Это наш внутренний, карманный тиран. Маленький безумный режиссёр, которому мы сами выдали мегафон."
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_catalogue_has_every_key_with_the_same_blanks(lang):
+    english, own = catalogue("en"), catalogue(lang)
+    assert set(own) >= set(english)
+    for key, text in english.items():
+        assert set(re.findall(r"\{(\w+)\}", own[key])) == set(re.findall(r"\{(\w+)\}", text)), key
+
+
+@pytest.mark.parametrize(("lang", "month", "day"), [
+    ("en", "April 2020", "April 1, 2020"), ("en-GB", "April 2020", "1 April 2020"), ("fr", "avril 2020", "1 avril 2020"),
+    ("de", "April 2020", "1. April 2020"), ("es", "abril de 2020", "1 de abril de 2020"),
+    ("ru", "апрель 2020\u202fг.", "1 апреля 2020\u202fг."),
+])
+def test_dates_are_written_as_each_language_writes_them(lang, month, day):
+    words = words_for(lang)
+    assert (words.date(date(2020, 4, 1), 2), words.date(date(2020, 4, 1), 3)) == (month, day)
+
+
+def english_words() -> list[str]:
+    """The fixed English phrases of the catalogue (its blanks cut out), as a reader would spot them."""
+    pieces = (piece.strip(" .:,()") for text in catalogue("en").values() for piece in re.split(r"\{\w+\}", text))
+    return sorted({piece for piece in pieces if len(piece) > 3 and not re.fullmatch(r"[A-Z0-9-]+", piece)})
+
+
+@pytest.mark.expected_logs(r"image 'missing.png' not available")
+def test_a_russian_article_has_no_english_words_of_ours(tmp_path):
+    path = write_article(tmp_path / "ru", ARTICLE.format(title="Боги", lang="ru", text=RUSSIAN))
+    report = build([path], BuildOptions(out_dir=tmp_path / "out"))
+    assert report.ok, report.failures
+    epub = next(p for p in report.written if p.suffix == ".epub")
+    with zipfile.ZipFile(epub) as book:
+        text = " ".join("".join(etree.fromstring(book.read(name)).itertext())
+                        for name in book.namelist() if name.endswith(".xhtml") and "fonts-licence" not in name)
+    pdf = next(p for p in report.written if p.suffix == ".pdf")
+    printed = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    for edition in (text, printed):
+        assert "Авторы: Анна Петрова и Иван Иванов" in edition
+        assert "Впервые опубликовано: апрель 2020" in edition and "в издании PMP Magazine." in edition
+        assert "Авторство и лицензия" in edition and "читайте также" in edition.lower()  # capitals in print
+        found = [phrase for phrase in english_words() if phrase in edition]
+        assert found == [], found
+    assert re.search(r"страница 2 из \d", printed)  # the first page has no folio
+    assert "Пожалуйста, подумайте об окружающей среде, прежде чем" in printed
+
+
+def test_a_french_articles_folios_and_credits(tmp_path):
+    text = "Il était une fois un article en français, assez long pour être reconnu sans peine. " * 3
+    path = write_article(tmp_path / "fr", ARTICLE.format(title="Histoire", lang="fr", text=text)
+                         .replace("![Карта](missing.png)", ""))
+    report = build([path], BuildOptions(out_dir=tmp_path / "out", formats=("pdf",)))
+    printed = " ".join(page.extract_text() for page in PdfReader(report.written[0]).pages)
+    assert re.search(r"page 2 sur \d", printed) and "Crédits et licence" in printed
+    assert "À LIRE AUSSI" in printed  # the label is set in capitals
+
+
+@pytest.mark.expected_logs(r"not translated into 'el' yet")
+def test_a_language_without_a_catalogue_gets_english_words_and_says_so_once(tmp_path):
+    path = write_article(tmp_path, "---\ntitle: Τίτλος\nlang: el\nlicence: CC0\n---\n\nΚείμενο.\n")
+    with collecting() as found:
+        article = load_article(path)
+    assert [d.code for d in found] == ["words-missing"]
+    assert article.print_note == words_for("en")("print_note")
+    assert words_for("el").tag == "en"
