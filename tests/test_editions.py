@@ -22,6 +22,7 @@ def pdf_text(path) -> str:
     """All the PDF's text with whitespace collapsed and soft hyphens at line ends rejoined."""
     text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
     text = re.sub(r"(\w)[\u2010\u00ad]\n(\w)", r"\1\2", text)  # WeasyPrint hyphenates with U+2010
+    text = re.sub(r"(\w-)\n(\w)", r"\1\2", text)  # a compound broken at its own hyphen
     return " ".join(text.split())
 
 

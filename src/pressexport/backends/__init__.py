@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from ..hyphenation import american_english_for_plain_en
 from ..resources import use_shipped_fonts_only
 from .native_libs import libraries_looked_up_once
 
@@ -22,5 +23,6 @@ def load(name: str) -> ModuleType:
     if module in NO_PDF_ENGINE:
         return importlib.import_module(module)
     use_shipped_fonts_only()  # before WeasyPrint starts fontconfig, which reads its settings once
+    american_english_for_plain_en()  # before WeasyPrint loads a hyphenation dictionary
     with libraries_looked_up_once():  # WeasyPrint opens its native libraries as it is imported
         return importlib.import_module(module)

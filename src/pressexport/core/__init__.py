@@ -18,6 +18,7 @@ from .notes import extract_notes, note_records
 from .repair import fix_structure
 from .sanitise import drop_reserved_classes, parse_tree, sanitise
 from .tree import break_long_words
+from .wholewords import keep_words_whole
 from ..typography import smarten_tree
 from ..diagnostics import warn
 
@@ -45,6 +46,7 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
     resolve_links(parts, article)
     for part in parts:
         smarten_tree(part, article.lang)
+        keep_words_whole(part)
         break_long_words(part)
     assets, image_inputs = collect_images(parts, article, allow_remote) if fetch_images else ((), ())
     place_related(tree, article)

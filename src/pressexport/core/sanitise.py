@@ -27,7 +27,8 @@ ALLOWED_ATTRIBUTES = {
 }
 REPORTED_SCHEMES = {"data", "file"}  # never loaded or linked, but named in the warning that says so
 MAX_NESTING = 200
-RESERVED_CLASSES = {"noteref"}  # marks the footnote calls the pipeline makes; not for raw HTML to claim
+# the pipeline's own markup (footnote calls, words kept whole): not for raw HTML to claim
+RESERVED_CLASSES = {"noteref", "address", "compound"}
 XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

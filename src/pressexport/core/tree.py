@@ -10,10 +10,17 @@ LONG_WORD = re.compile(r"[^\s\u200b]{64,}")
 WORD_BREAK_EVERY = 40
 
 
+# An address of ordinary length is left as typed, so that it copies from the page as it is: its CSS lets it
+# wrap anywhere (``.address``); only a runaway one gets invisible breaks, as any runaway string does.
+ADDRESS_KEPT = 2000
+TEXT_NODES = (".//text()[not(ancestor::pre) and not(ancestor::code) and "
+              f"not(ancestor::span[@class='address' and string-length(.) < {ADDRESS_KEPT}])]")
+
+
 def break_long_words(element: etree._Element, *, pattern: re.Pattern = LONG_WORD, every: int = WORD_BREAK_EVERY,
-                     nodes: str = ".//text()[not(ancestor::pre) and not(ancestor::code)]") -> None:
-    """Give very long words (hashes, URLs as text, runaway strings) invisible break opportunities (U+200B):
-    lines can then wrap, and the PDF engine does not try every hyphenation point of a 100,000-letter word."""
+                     nodes: str = TEXT_NODES) -> None:
+    """Give very long words (runaway strings, hashes in text) invisible break opportunities (U+200B): lines
+    can then wrap, and the PDF engine does not try every hyphenation point of a 100,000-letter word."""
     for node in element.xpath(nodes):
         if pattern.search(node):
             set_text(node, pattern.sub(lambda m: "\u200b".join(chunks(m.group(0), every)), node))

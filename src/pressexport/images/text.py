@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import ImageDraw, ImageFont
 
 from . import fonts
+from ..hyphenation import american_english_for_plain_en
 from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ def _hyphenator(lang: str):
         import pyphen
     except ImportError:  # pragma: no cover - pyphen comes with WeasyPrint
         return None
+    american_english_for_plain_en()
     found = pyphen.language_fallback(lang.replace("-", "_")) if lang else None
     return pyphen.Pyphen(lang=found) if found else None
 
