@@ -42,7 +42,12 @@ def test_every_catalogue_has_every_key_with_the_same_blanks(lang):
     english, own = catalogue("en"), catalogue(lang)
     assert set(own) >= set(english)
     for key, text in english.items():
-        assert set(re.findall(r"\{(\w+)\}", own[key])) == set(re.findall(r"\{(\w+)\}", text)), key
+        if isinstance(text, dict):  # a counted phrase: every form has the blanks of English's
+            assert "other" in own[key], key
+            blanks = {tuple(sorted(re.findall(r"\{(\w+)\}", form))) for form in (*text.values(), *own[key].values())}
+        else:
+            blanks = {tuple(sorted(re.findall(r"\{(\w+)\}", value))) for value in (text, own[key])}
+        assert len(blanks) == 1, key
 
 
 @pytest.mark.parametrize(("lang", "month", "day"), [
@@ -57,7 +62,8 @@ def test_dates_are_written_as_each_language_writes_them(lang, month, day):
 
 def english_words() -> list[str]:
     """The fixed English phrases of the catalogue (its blanks cut out), as a reader would spot them."""
-    pieces = (piece.strip(" .:,()") for text in catalogue("en").values() for piece in re.split(r"\{\w+\}", text))
+    texts = [form for text in catalogue("en").values() for form in (text.values() if isinstance(text, dict) else [text])]
+    pieces = (piece.strip(" .:,()") for text in texts for piece in re.split(r"\{\w+\}", text))
     return sorted({piece for piece in pieces if len(piece) > 3 and not re.fullmatch(r"[A-Z0-9-]+", piece)})
 
 
@@ -100,3 +106,21 @@ def test_a_language_without_a_catalogue_gets_english_words_and_says_so_once(tmp_
     assert [d.code for d in found] == ["words-missing"]
     assert article.print_note == words_for("en")("print_note")
     assert words_for("el").tag == "en"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Eco edition: 1 page instead of 4 (−75%), 1 sheet instead of 2 (−50%), toner −63%, compared with the "
+           "standard edition."),
+    ("fr", "Édition éco\u00a0: 1 page au lieu de 4 (−75\u00a0%), 1 feuille au lieu de 2 (−50\u00a0%), encre "
+           "−63\u00a0%, par rapport à l’édition standard."),
+    ("ru", "Экоиздание: 1 страница вместо 4 (−75\u00a0%), 1 лист вместо 2 (−50\u00a0%), тонер −63\u00a0% по "
+           "сравнению со стандартным изданием."),
+])
+def test_the_eco_note_is_in_the_articles_language_with_its_plurals(lang, expected):
+    from pressexport.backends.ecoprint import note
+    from pressexport.eco import EcoReport, EditionFigures
+
+    report = EcoReport(EditionFigures(pages=4, sheets=2, coverage=0.04, toner=100.0),
+                       EditionFigures(pages=1, sheets=1, coverage=0.06, toner=37.0))
+    assert note(report, lang) == expected
+    assert words_for("ru").plural("eco_pages", 5, standard="9", change="") == "5 страниц вместо 9 ()"

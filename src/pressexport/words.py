@@ -43,11 +43,28 @@ class Words:
     """The words of one language: ``words("by", names=...)``, and dates and lists as its readers write them."""
 
     tag: str  # the article's tag (pt-BR): dates and lists follow it
-    entries: dict[str, str]
+    entries: dict[str, str | dict[str, str]]  # a counted phrase has a form per CLDR plural category
 
     def __call__(self, key: str, **values: str) -> str:
         """A sentence of the catalogue with its blanks filled in."""
         return self.entries[key].format(**values)
+
+    def plural(self, key: str, count: int, **values: str) -> str:
+        """The form of a counted phrase that ``count`` takes in the language (CLDR's plural rules: one, few,
+        many, other), its blanks filled in (``count`` among them)."""
+        from babel import Locale
+
+        forms = self.entries[key]
+        form = Locale.parse(babel_locale(self.tag)).plural_form(count)
+        return forms.get(form, forms["other"]).format(count=count, **values)
+
+    def percent(self, fraction: float) -> str:
+        """A saving as a signed change, written as the language writes percentages: '−63%', '−63 %'."""
+        from babel.numbers import format_percent
+
+        value = round(fraction * 100)
+        sign = "\u2212" if value > 0 else "+" if value < 0 else "\u00b1"
+        return sign + format_percent(abs(value) / 100, locale=babel_locale(self.tag))
 
     def template(self, key: str) -> str:
         """A sentence with its blanks left in (the folio's, which CSS fills with counters)."""

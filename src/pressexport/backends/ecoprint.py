@@ -27,6 +27,7 @@ from ..model import Asset, RenderedArticle
 from ..options import EcoImages, PdfOptions
 from . import pdf
 from ..diagnostics import warn
+from ..words import words_for
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def editions(rendered: RenderedArticle, options: PdfOptions, standard: bytes | N
         standard = pdf.render(rendered, options)
     printed = prepare(rendered, options)
     return settle_note(standard, lambda eco_note: pdf.typeset(printed, options, layer(options, eco_note)),
-                       str(rendered.article.path))
+                       str(rendered.article.path), rendered.article.lang)
 
 
 def issue_editions(issue: Issue, articles: list[RenderedArticle], options: PdfOptions) -> EcoEditions:
@@ -64,16 +65,16 @@ def issue_editions(issue: Issue, articles: list[RenderedArticle], options: PdfOp
     standard = issue_pdf.render(issue, articles, options)
     printed = [prepare(rendered, options) for rendered in articles]
     eco = issue_pdf.IssueLayout(issue, printed, options, layer(options))
-    return settle_note(standard, lambda eco_note: eco.write(note_css(eco_note)), str(issue.file))
+    return settle_note(standard, lambda eco_note: eco.write(note_css(eco_note)), str(issue.file), eco.front.lang)
 
 
-def settle_note(standard: bytes, render_eco: Callable[[str], bytes], source: str) -> EcoEditions:
+def settle_note(standard: bytes, render_eco: Callable[[str], bytes], source: str, lang: str) -> EcoEditions:
     """The eco edition rendered with a note of what it saves, again and again until the note states what
     the final file measures (the note sits in the page margin, so only its own few glyphs can change)."""
     standard_figures = measure(standard)
     note_report = compare(standard_figures, standard_figures)  # placeholder figures for the first pass
     for attempt in range(1, MAX_PASSES + 1):
-        eco_pdf = render_eco(note(note_report))
+        eco_pdf = render_eco(note(note_report, lang))
         report = compare(standard_figures, measure(eco_pdf))
         if report.savings() == note_report.savings():
             break
@@ -84,9 +85,15 @@ def settle_note(standard: bytes, render_eco: Callable[[str], bytes], source: str
     return EcoEditions(standard=standard, eco=eco_pdf, report=report)
 
 
-def note(report: EcoReport) -> str:
-    """The eco edition's note: 'Eco edition: 1 page instead of 3 (−67%), ... than the standard edition.'"""
-    return f"Eco edition: {report.savings()}, compared with the standard edition."
+def note(report: EcoReport, lang: str = "en") -> str:
+    """The eco edition's note, in the article's language: 'Eco edition: 1 page instead of 3 (−67%), 1 sheet
+    instead of 2 (−50%), toner −58%, compared with the standard edition.'"""
+    words = words_for(lang)
+    pages = words.plural("eco_pages", report.eco.pages, standard=str(report.standard.pages),
+                         change=words.percent(report.pages_saved))
+    sheets = words.plural("eco_sheets", report.eco.sheets, standard=str(report.standard.sheets),
+                          change=words.percent(report.sheets_saved))
+    return words("eco_note", pages=pages, sheets=sheets, toner=words.percent(report.toner_saved))
 
 
 def note_css(eco_note: str) -> str:
