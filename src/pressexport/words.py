@@ -93,6 +93,7 @@ class Words:
         return format_skeleton(DATE_SKELETONS[parts], day, locale=locale)
 
 
+@lru_cache(maxsize=None)
 def babel_locale(tag: str) -> str:
     """The locale Babel knows for a tag: the tag itself (pt_BR), else its language, else English."""
     from babel import Locale, UnknownLocaleError
