@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pressexport.errors import UnknownLicence
-from pressexport.licences import ALL_RIGHTS_RESERVED, licence_ids, resolve_licence
+from pressexport.licences import ALL_RIGHTS_RESERVED, in_language, licence_ids, resolve_licence
 from pressexport.model import Licence
 
 FAMILIES = ("CC-BY", "CC-BY-SA", "CC-BY-NC", "CC-BY-ND", "CC-BY-NC-SA", "CC-BY-NC-ND")
@@ -174,3 +174,22 @@ def test_unknown_licence_reports_where() -> None:
 def test_values_outside_the_catalogue_are_unknown(value: str) -> None:
     with pytest.raises(UnknownLicence):
         resolve_licence(value)
+
+
+@pytest.mark.parametrize("lang", ["fr", "de", "es", "it", "pt-BR", "ru"])
+def test_every_licence_has_its_name_and_summary_in_each_language(lang):
+    for licence_id in licence_ids():
+        english = resolve_licence(licence_id)
+        translated = in_language(english, lang)
+        assert (translated.id, translated.short, translated.url) == (english.id, english.short, english.url)
+        assert translated.deed != english.deed, licence_id
+        if "-SA-" in licence_id:  # a share-alike licence's name is in the language's words in every one
+            assert translated.name != english.name, licence_id
+        assert english.short.split()[-1] in translated.name or english.url is None  # the version
+
+
+def test_a_licence_in_a_language_without_its_words_stays_english():
+    licence = resolve_licence("CC-BY-SA-4.0")
+    assert in_language(licence, "ja") == licence == in_language(licence, "en-GB")
+    assert in_language(licence, "fr").name == ("Creative Commons Attribution - Partage dans les mêmes conditions "
+                                               "4.0 International")

@@ -17,7 +17,7 @@ from conftest import PROJECT as REPO, SEED
 pytestmark = pytest.mark.slow
 PACKAGE_DATA = ("pressexport/styles/print.css", "pressexport/styles/epub.css", "pressexport/styles/fonts/OFL.txt",
                 "pressexport/data/licences.yaml", "pressexport/data/quotes.yaml", "pressexport/data/words/en.yaml",
-                "pressexport/data/words/ru.yaml")
+                "pressexport/data/words/ru.yaml", "pressexport/data/licences/ru.yaml")
 
 
 def project_copy(destination: Path) -> Path:

@@ -67,15 +67,18 @@ def english_words() -> list[str]:
     return sorted({piece for piece in pieces if len(piece) > 3 and not re.fullmatch(r"[A-Z0-9-]+", piece)})
 
 
-@pytest.mark.expected_logs(r"image 'missing.png' not available")
+@pytest.mark.expected_logs(r"image 'missing.png' not available", r"note\(s\) 1 printed as endnotes")
 def test_a_russian_article_has_no_english_words_of_ours(tmp_path):
-    path = write_article(tmp_path / "ru", ARTICLE.format(title="Боги", lang="ru", text=RUSSIAN))
+    noted = RUSSIAN + "[^1]\n\n[^1]: Примечание со списком, поэтому в конце:\n\n    - один\n    - два\n"
+    path = write_article(tmp_path / "ru", ARTICLE.format(title="Боги", lang="ru", text=noted))
     report = build([path], BuildOptions(out_dir=tmp_path / "out"))
     assert report.ok, report.failures
     epub = next(p for p in report.written if p.suffix == ".epub")
     with zipfile.ZipFile(epub) as book:
         text = " ".join("".join(etree.fromstring(book.read(name)).itertext())
                         for name in book.namelist() if name.endswith(".xhtml") and "fonts-licence" not in name)
+        summary = etree.fromstring(book.read("EPUB/content.opf")).findtext(
+            ".//{*}meta[@property='schema:accessibilitySummary']")
     pdf = next(p for p in report.written if p.suffix == ".pdf")
     printed = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     for edition in (text, printed):
@@ -85,6 +88,11 @@ def test_a_russian_article_has_no_english_words_of_ours(tmp_path):
         found = [phrase for phrase in english_words() if phrase in edition]
         assert found == [], found
     assert re.search(r"страница 2 из \d", printed)  # the first page has no folio
+    assert "Примечания" in text and "ПРИМЕЧАНИЯ" in printed.upper()
+    assert summary.startswith("Эта публикация предлагает оглавление")
+    assert not re.search(r"\b(?:This|offers|contents|reader|meets|Not met)\b", summary), summary
+    for edition in (text, " ".join(printed.split())):  # the licence as Creative Commons names it in Russian
+        assert "Creative Commons «Атрибуция» 4.0 Всемирная" in edition and "You may" not in edition
     assert "Пожалуйста, подумайте об окружающей среде, прежде чем" in printed
 
 

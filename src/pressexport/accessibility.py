@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .model import RenderedArticle
+from .words import words_for
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 IMG = "{http://www.w3.org/1999/xhtml}img"
+MATH = "{http://www.w3.org/1998/Math/MathML}math"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class AccessibilityReport:
     images_without_alt: int
     headings_in_order: bool
     has_lang: bool
+    formulas: int = 0  # MathML formulas (each carries its TeX as alttext)
+    lang: str = "en"  # the language its summary is written in
 
     @property
     def all_images_described(self) -> bool:
@@ -47,31 +51,37 @@ class AccessibilityReport:
             features.append("structuralNavigation")
         if self.images and self.all_images_described:
             features.append("alternativeText")
+        if self.formulas:
+            features.append("MathML")
         return features
 
     def summary(self) -> str:
-        """A plain sentence for accessibilitySummary, stating what was not met."""
-        met = ["a table of contents", "reflowable text that respects the reader's font and size"]
+        """A plain sentence for accessibilitySummary in the edition's language, stating what was not met."""
+        words = words_for(self.lang)
+        met = [words("a11y_contents"), words("a11y_reflowable")]
         unmet = []
-        (met if self.headings_in_order else unmet).append("headings in a logical order")
+        (met if self.headings_in_order else unmet).append(words("a11y_headings"))
         if self.images:
             (met if self.all_images_described else unmet).append(
-                "text alternatives for every image" if self.all_images_described
-                else f"text alternatives for {self.images_without_alt} of {self.images} images")
-        text = "This publication offers " + ", ".join(met) + "."
+                words("a11y_all_images") if self.all_images_described
+                else words("a11y_some_images", missing=str(self.images_without_alt), count=str(self.images)))
+        if self.formulas:
+            met.append(words("a11y_maths"))
+        text = words("a11y_offers", features=words.names(met))
         if unmet:
-            text += " Not met: " + "; ".join(unmet) + ", so it does not claim WCAG conformance."
-        else:
-            text += " It meets EPUB Accessibility 1.1 at WCAG 2.1 Level AA as far as automated checks can tell."
-        return text
+            return f"{text} {words('a11y_not_met', unmet=words.names(unmet))}"
+        return f"{text} {words('a11y_conforms')}"
 
 
 def assess(rendered: RenderedArticle, documents: Iterable[str]) -> AccessibilityReport:
     """Inspect the very XHTML documents the edition carries (text, notes, captions, credits, cover page):
-    image alternatives, and the heading order of the text."""
-    images = [img for document in documents for img in etree.fromstring(document.encode()).iter(IMG)]
+    image alternatives, formulas, and the heading order of the text."""
+    trees = [etree.fromstring(document.encode()) for document in documents]
+    images = [img for tree in trees for img in tree.iter(IMG)]
     without_alt = [img for img in images if not (img.get("alt") or "").strip()]
     return AccessibilityReport(
+        formulas=sum(1 for tree in trees for _ in tree.iter(MATH)),
+        lang=rendered.article.lang,
         images=len(images),
         images_without_alt=len(without_alt),
         headings_in_order=headings_in_order([level for level, _, _ in rendered.headings]),

@@ -19,6 +19,8 @@ SAMPLE_CHARACTERS = 20_000  # the classifier is sure long before this; it keeps 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 NOT_PROSE = [re.compile(pattern, flags) for pattern, flags in (
     (r"\$\$.{1,2000}?\$\$", re.DOTALL),  # display maths
+    (r"\\[(\[].{1,2000}?\\[)\]]", re.DOTALL),  # maths in \( \) and \[ \]
+    (r"(?<![\\$\w])\$(?![\s$])[^$\n]{1,500}?(?<![\s\\])\$(?!\d)", 0),  # inline maths, not prices
     (r"`[^`\n]{1,500}`", 0),  # inline code
     (r"<[^<>\n]{0,500}>", 0),  # HTML tags (their text stays)
     (r"\]\([^)\n]{0,500}\)", 0),  # link and image targets (their text stays)

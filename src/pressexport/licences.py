@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -14,7 +15,7 @@ import yaml
 from pressexport.errors import UnknownLicence
 from pressexport.model import Licence
 
-__all__ = ["ALL_RIGHTS_RESERVED", "licence_ids", "resolve_licence"]
+__all__ = ["ALL_RIGHTS_RESERVED", "in_language", "licence_ids", "resolve_licence"]
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 _ALL_RIGHTS_RESERVED_ID = "LicenseRef-All-rights-reserved"
@@ -44,6 +45,40 @@ def resolve_licence(value: str, *, where: str | None = None) -> Licence:
     if licence is None:
         raise _unknown_licence(value, where)
     return licence
+
+
+def in_language(licence: Licence, lang: str) -> Licence:
+    """The licence with its name and deed summary in the language of ``lang`` (a BCP 47 tag), as Creative
+    Commons words them (``data/licences/<lang>.yaml``); as it is in English or a language without a file."""
+    words = _licence_words(lang.split("-")[0].lower())
+    family = _family(licence)
+    if words is None or family not in words["deeds"]:
+        return licence
+    if family in ("cc0", "all-rights-reserved"):
+        name = words["cc0"] if family == "cc0" else licence.name
+        return replace(licence, name=name, deed=words["deeds"][family])
+    version = _VERSIONED_ID.fullmatch(licence.id)["version"]
+    port = words["ports"][licence.name.rsplit(" ", 1)[-1]]
+    name = words["name"].format(family=words["families"][family], version=version, port=port)
+    return replace(licence, name=name, deed=words["deeds"][family])
+
+
+@cache
+def _licence_words(lang: str) -> dict[str, Any] | None:
+    """One language's licence names and deed summaries, or None when there is no file for it."""
+    source = files("pressexport") / "data" / "licences" / f"{lang}.yaml"
+    if not source.is_file():
+        return None
+    return yaml.load(source.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+
+
+def _family(licence: Licence) -> str:
+    """The catalogue family of a licence: "by-nc-sa", "cc0" or "all-rights-reserved"."""
+    if licence.id == _ALL_RIGHTS_RESERVED_ID:
+        return "all-rights-reserved"
+    match = _VERSIONED_ID.fullmatch(licence.id)
+    family = match["family"] if match else licence.id
+    return "cc0" if family == "CC0" else family.removeprefix("CC-").lower()
 
 
 def licence_ids() -> tuple[str, ...]:

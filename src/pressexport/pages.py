@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from .dates import parse_iso
+from .licences import in_language
 from .model import Article, Cover, Licence
 from .typography import quote_style
 from .words import Words, words_for
@@ -88,7 +89,9 @@ def credit_span(cover: Cover, words: Words) -> str:
 
 
 def licence_paragraph(licence: Licence, subject: str, words: Words) -> str:
-    """A sentence stating the licence, linked to its deed, followed by the one-line deed."""
+    """A sentence stating the licence, linked to its deed, followed by the one-line deed (both in the
+    language of ``words``)."""
+    licence = in_language(licence, words.tag)
     if licence.url is None:
         return f'<p class="licence">{words("subject_all_rights_reserved", subject=escape(subject))}</p>'
     link = f'<a href="{escape(licence.url)}">{escape(licence.name)}</a>'

@@ -35,6 +35,7 @@ FONTS_CSS = "epub-fonts.css"
 EMBEDDED_FACES = ("NotoSerif-Regular.ttf", "NotoSerif-Italic.ttf", "NotoSerif-Bold.ttf", "NotoSerif-BoldItalic.ttf",
                   "NotoSans-Bold.ttf", "NotoSansMono-Regular.ttf")
 FONT_FACE = re.compile(r"@font-face \{[^}]*url\(fonts/([\w.-]+\.ttf)\)[^}]*\}")
+MATHML_ROOT = '<math xmlns="http://www.w3.org/1998/Math/MathML"'  # as lxml writes the core's MathML
 ID_NAMESPACE = uuid.UUID("6f1c3d0e-7a51-4d1f-9a55-0d8b7c3e2a10")  # pressexport's namespace for uuid5 ids
 def write(rendered: RenderedArticle, path: Path, options: EpubOptions = EpubOptions()) -> Path:
     """Render the EPUB edition and write it atomically to ``path``."""
@@ -154,6 +155,8 @@ def add_documents(book: epub.EpubBook, documents: list[Document]) -> None:
     for document in documents:
         item = epub.EpubItem(uid=document.file_name.split(".")[0], file_name=document.file_name,
                              media_type="application/xhtml+xml", content=document.content.encode())
+        if MATHML_ROOT in document.content:
+            item.properties = ["mathml"]  # EPUB 3 requires the manifest to say which documents hold MathML
         book.add_item(item)
         items.append(item)
     book.spine = items

@@ -102,7 +102,7 @@ def fill_article_section(holder: etree._Element, article: Article, section: Sect
     holder.extend(section.blocks)
     for block in section.blocks:
         mark_note_calls(block)
-    add_notes_section(holder, section.notes, where)
+    add_notes_section(holder, section.notes, where, words_for(article.lang)("notes"))
 
 
 def credits_document(article: Article, *, cover_shown: str, file_name: str = "credits.xhtml",

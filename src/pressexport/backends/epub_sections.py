@@ -88,13 +88,13 @@ def mark_note_calls(block: etree._Element) -> None:
             call.set(name, value)
 
 
-def add_notes_section(parent: etree._Element, notes: tuple[Note, ...], where: dict[str, str]) -> None:
+def add_notes_section(parent: etree._Element, notes: tuple[Note, ...], where: dict[str, str], heading: str) -> None:
     """Footnotes as ``<aside epub:type="footnote">`` with a back link to the first call, at the end of
-    ``parent`` (an element of a document declaring the ``epub`` prefix)."""
+    ``parent`` (an element of a document declaring the ``epub`` prefix), under ``heading``."""
     if not notes:
         return
     section = etree.SubElement(parent, "section", {"class": "notes", EPUB_TYPE: "footnotes"})
-    etree.SubElement(section, "h2").text = "Notes"
+    etree.SubElement(section, "h2").text = heading
     for note in notes:
         aside = etree.SubElement(section, "aside", {"class": "footnote", EPUB_TYPE: "footnote",
                                                     "role": "doc-footnote", "id": f"note-{note.number}"})

@@ -1,5 +1,5 @@
 """The body prepared for print: footnotes where they fit, endnotes where they cannot, link addresses
-shown, wide tables set smaller."""
+shown, wide tables set smaller, maths drawn."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
 from ..core.tree import break_long_words
 from ..model import Note, RenderedArticle
+from .print_maths import draw_maths
+from ..words import words_for
 from ..xhtml import serialise_html
 
 log = logging.getLogger(__name__)
@@ -24,7 +26,7 @@ BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquot
 
 def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset()) -> str:
     """The body for print: notes placed at their first call (``endnotes`` after the text instead), web
-    addresses marked for printing, wide tables set smaller."""
+    addresses marked for printing, wide tables set smaller, formulas drawn."""
     wrapper = rendered.body_copy()
     mark_printed_urls(wrapper)
     mark_wide_tables(wrapper)
@@ -39,7 +41,10 @@ def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset()
         seen.add(number)
         replacement.tail = call.tail
         call.getparent().replace(call, replacement)
-    return serialise_html(wrapper) + endnotes_section([by_number[n] for n in sorted(endnotes) if n in by_number])
+    add_endnotes_section(wrapper, [by_number[n] for n in sorted(endnotes) if n in by_number],
+                         words_for(rendered.article.lang)("notes"))
+    draw_maths(wrapper, rendered.article)
+    return serialise_html(wrapper)
 
 
 def notes_too_big_for_the_foot(notes: tuple[Note, ...], page_size: str) -> frozenset[int]:
@@ -91,12 +96,18 @@ def footnote_span(note: Note) -> etree._Element:
     return holder
 
 
-def endnotes_section(notes: list[Note]) -> str:
-    """Notes that could not be footnotes, after the text, under their own numbers."""
+def add_endnotes_section(wrapper: etree._Element, notes: list[Note], heading: str) -> None:
+    """Notes that could not be footnotes, after the text under ``heading``, with their own numbers."""
     if not notes:
-        return ""
-    items = "".join(f'<li id="endnote-{note.number}" value="{note.number}">{note.html}</li>' for note in notes)
-    return f'<section class="endnotes"><h2>Notes</h2><ol>{items}</ol></section>'
+        return
+    section = etree.SubElement(wrapper, "section", {"class": "endnotes"})
+    etree.SubElement(section, "h2").text = heading
+    items = etree.SubElement(section, "ol")
+    for note in notes:
+        item = etree.SubElement(items, "li", {"id": f"endnote-{note.number}", "value": str(note.number)})
+        content = copy.deepcopy(note.body)
+        item.text = content.text
+        item.extend(content)
 
 
 def mark_printed_urls(wrapper: etree._Element) -> None:

@@ -1,7 +1,7 @@
 """Markdown to one typed document of sanitised, well-formed XHTML: the core every backend shares.
 
 ``render_article`` is a flat list of passes, one module each: markup (Markdown), sanitise (allow-list and
-parse), ids (headings and ids), notes, repair (content models), links, media (images), furniture.
+parse), ids (headings and ids), notes, repair (content models), maths, links, media (images), furniture.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from ..model import Article, Input, RenderedArticle
 from .furniture import add_end_mark, place_related
 from .ids import dedupe_ids, ids_in, number_headings, shift_headings
 from .markup import markdown_to_html
+from .maths import typeset_maths
 from .media import collect_images, cover_photo, input_record
 from .links import resolve_links
 from .notes import extract_notes, note_records
@@ -41,6 +42,7 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
     parts = [tree, *note_bodies]  # the notes share the article's file: one id space, the same repairs
     for part in parts:
         fix_structure(part)
+        typeset_maths(part, article)
     dedupe_ids(parts)
     headings = number_headings(tree, taken=ids_in(note_bodies))
     resolve_links(parts, article)

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..model import Article
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "md_in_html",
-                       "sane_lists", "toc", "pressexport.mdext.shortcodes"]
+                       "sane_lists", "toc", "pressexport.mdext.shortcodes", "pressexport.mdext.maths"]
 MAX_INDENT = 4 * 40  # columns of indentation: 40 levels of nested lists
 MAX_QUOTE_DEPTH = 40
 MARKDOWN_SPAN = re.compile(r'<(td|th|span|p|li|caption|figcaption)\b([^>]*?)\s+markdown="(?:span|1|block)"[^>]*>'

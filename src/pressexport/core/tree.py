@@ -13,7 +13,8 @@ WORD_BREAK_EVERY = 40
 # An address of ordinary length is left as typed, so that it copies from the page as it is: its CSS lets it
 # wrap anywhere (``.address``); only a runaway one gets invisible breaks, as any runaway string does.
 ADDRESS_KEPT = 2000
-TEXT_NODES = (".//text()[not(ancestor::pre) and not(ancestor::code) and "
+TEXT_NODES = (".//text()[not(ancestor::pre) and not(ancestor::code) and not(ancestor::*[local-name()='math'])"
+              " and "
               f"not(ancestor::span[@class='address' and string-length(.) < {ADDRESS_KEPT}])]")
 
 
