@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .fences import lines_outside_fences
+
 MIN_LETTERS = 40  # below this, a guess is a guess: titles alone are too short to tell
 MIN_CONFIDENCE = 0.9  # normalised probability of the best language
 SAMPLE_CHARACTERS = 20_000  # the classifier is sure long before this; it keeps huge articles quick
 
 # Each pattern is bounded, so that hostile text (a line of 100,000 '<') costs linear time, not quadratic.
-FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 NOT_PROSE = [re.compile(pattern, flags) for pattern, flags in (
     (r"\$\$.{1,2000}?\$\$", re.DOTALL),  # display maths
     (r"\\[(\[].{1,2000}?\\[)\]]", re.DOTALL),  # maths in \( \) and \[ \]
@@ -57,15 +58,8 @@ def prose_of(markdown: str) -> str:
 
 
 def without_fenced_code(markdown: str) -> str:
-    """The Markdown's lines outside fenced code blocks (a fence closes with the same mark, as long or longer)."""
-    kept, fence = [], ""
-    for line in markdown.split("\n"):
-        marker = FENCE.match(line)
-        if marker and (not fence or marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)):
-            fence = "" if fence else marker.group(1)
-        elif not fence:
-            kept.append(line)
-    return "\n".join(kept)
+    """The Markdown's lines outside fenced code blocks."""
+    return "\n".join(line for _, line in lines_outside_fences(markdown))
 
 
 @lru_cache(maxsize=1)

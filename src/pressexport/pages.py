@@ -8,7 +8,7 @@ from html import escape
 from .dates import parse_iso
 from .licences import in_language
 from .model import Article, Cover, Licence
-from .typography import quote_style
+from .typography import quoted
 from .words import Words, words_for
 
 
@@ -45,13 +45,6 @@ def first_published_line(article: Article) -> str:
 def byline(article: Article) -> str:
     """'By A, B and C' in the article's language, or '' when no author is named."""
     return words_for(article.lang).byline(article.authors)
-
-
-def quoted(text: str, lang: str) -> str:
-    """``text`` in the language's quotation marks (with French spacing where the language has it)."""
-    style = quote_style(lang)
-    space = "\u202f" if style.spaced else ""
-    return f"{style.primary[0]}{space}{text}{space}{style.primary[1]}"
 
 
 def title_block(article: Article, cover_src: str | None = None) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, PressexportError
+from .fences import lines_outside_fences
 from .frontmatter import raise_problems, read_front_matter
 from .licences import ALL_RIGHTS_RESERVED
 from .model import Article, Cover, Licence
@@ -160,13 +161,8 @@ def title_and_body(fields: dict[str, Any], body: str, path: Path, problems: list
 
 def first_heading(body: str) -> tuple[int, str] | None:
     """(line index, plain text) of the first ``# Heading`` outside code, or None."""
-    fence = ""
-    for index, line in enumerate(body.split("\n")):
-        marker = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
-        if marker and (not fence or marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)):
-            fence = "" if fence else marker.group(1)
-            continue
-        heading = None if fence else re.match(r"^ {0,3}#\s+(.+?)\s*#*\s*$", line)
+    for index, line in lines_outside_fences(body):
+        heading = re.match(r"^ {0,3}#\s+(.+?)\s*#*\s*$", line)
         if heading:
             return index, plain_heading_text(heading.group(1))
     return None

@@ -28,6 +28,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ADDRESS = re.compile(r"(?:\b(?:https?|ftp|mailto|file):\S+|\bwww\.\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+)")
 NARROW_NBSP, NBSP = "\u202f", "\u00a0"
 APOSTROPHE = "’"
+SPACED_DASH = re.compile(r"(?<!-) (?=-{2,3} )")
 OPENING_CONTEXT = set(" \t\n\u00a0\u202f([{<“‘«‹„‚—–-/") | {""}  # after these, a quote opens
 DECADE = re.compile(r"\d\d(?:s|\b)")  # ’90s, ’20: the apostrophe of an elided century
 
@@ -39,6 +40,7 @@ class QuoteStyle:
     primary: str  # opening and closing
     secondary: str
     spaced: bool = False  # French spacing inside guillemets and before high punctuation
+    dash: str = "–"  # what a typed -- becomes: the en dash, or the em dash where the language sets that
 
 
 @lru_cache(maxsize=None)
@@ -82,8 +84,9 @@ class Educator:
         """Dashes, ellipses and quotes of a piece of prose."""
         if not text:
             return text
+        text = SPACED_DASH.sub(NBSP, text)  # a dash typed between words will never start a line
         text = re.sub(r"(?<!-)---(?!-)", "—", text)
-        text = re.sub(r"(?<!-)--(?!-)", "–", text)
+        text = re.sub(r"(?<!-)--(?!-)", style.dash, text)
         text = text.replace("...", "…")
         out: list[str] = []
         for index, ch in enumerate(text):
@@ -114,6 +117,13 @@ class Educator:
             return APOSTROPHE
         self.single_open = True
         return style.secondary[0]
+
+
+def quoted(text: str, lang: str) -> str:
+    """``text`` in the language's quotation marks (spaced inside where the language spaces them)."""
+    style = quote_style(lang)
+    marked = f"{style.primary[0]}{text}{style.primary[1]}"
+    return french_spacing(marked) if style.spaced else marked
 
 
 def french_spacing(text: str) -> str:
