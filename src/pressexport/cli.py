@@ -313,6 +313,31 @@ def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts
     run(Invocation(paths, options, quiet, verbose))
 
 
+Sources = Annotated[list[str], typer.Argument(
+    help="Scraped texts (.txt), web pages (.html, .htm) or folders of them, WordPress exports (.xml).",
+    show_default=False)]
+ImportOut = Annotated[Path, typer.Option("--out", "-o", help="Folder to write <slug>/article.md into.")]
+Overwrite = Annotated[bool, typer.Option("--force", help="Overwrite articles that exist and differ (edited).")]
+
+
+@app.command("import")
+def import_command(sources: Sources, out: ImportOut = Path("content"), force: Overwrite = False,
+                   quiet: Quiet = False) -> None:
+    """Turn back issues that are not Markdown into articles: OUT/<slug>/article.md with front matter, one
+    line per article (written, unchanged, skipped or failed). Exit 1 if any failed."""
+    from .importers.sources import import_sources
+
+    failed = 0
+    for outcome in import_sources([Path(source) for source in sources], out, force=force):
+        failed += outcome.failed
+        if outcome.failed:
+            typer.echo(f"error: {outcome.line()}", err=True)
+        elif not quiet:
+            typer.echo(outcome.line())
+    if failed:
+        raise typer.Exit(1)
+
+
 def check_dask_installed() -> None:
     """--scheduler needs the dask extra: without it, say how to install it (exit 2)."""
     import importlib.util

@@ -1,0 +1,378 @@
+"""A saved web page (a blog post, a news article, a Medium export's post) as an article.
+
+trafilatura finds the main text and the page's metadata (title, author, date, description, site name,
+tags, canonical address, licence) and drops navigation, share buttons, ads, comments and scripts;
+lxml then tidies what it kept (the title heading, captions trafilatura leaves out, footnotes, the page's
+furniture, which goes to the front matter as it does for scraped text); markdownify writes the Markdown.
+Images are copied beside the article only when they are files inside the page's own folder.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree, html as lxml_html
+
+from ..errors import UnknownLicence
+from ..langtags import is_language_tag
+from ..language import detect
+from ..licences import resolve_licence
+from . import Draft
+from .scraped import Furniture, licence_id
+from .when import parse_when
+
+BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "table", "pre", "figure", "div",
+          "dl", "hr")
+NOTE_REF = re.compile(r"^\[?\(?(\d{1,3})\)?\]?$")
+BACKLINK = re.compile(r"^[↩↑^]|^back$", re.IGNORECASE)
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".tif", ".tiff"}
+
+
+def draft_from_page(raw: bytes, path: Path) -> Draft:
+    """The article in a saved page: metadata to the front matter, the main text as Markdown."""
+    import trafilatura
+
+    original = parse(raw)
+    text = etree.tostring(original, encoding="unicode", method="html")
+    meta = trafilatura.bare_extraction(text, with_metadata=True, only_with_metadata=False)
+    extracted = trafilatura.extract(text, output_format="html", include_formatting=True, include_links=True,
+                                    include_images=True, include_tables=True, include_comments=False)
+    if not extracted:
+        raise ValueError("no article text found in the page (is it an index or an empty page?)")
+    body = lxml_html.fromstring(f"<html><body>{safe(extracted)}</body></html>").find("body")
+    title = " ".join((getattr(meta, "title", None) or first_heading(body) or path.stem).split())
+    drop_title_heading(body, title)
+    restore_captions(body, original)
+    furniture = Furniture()
+    furniture.seen_text = True  # a page's byline comes from its metadata; a "By …" paragraph is text
+    lift_furniture(body, furniture)
+    images = copy_list(body, path)
+    cover = lift_cover(body, {f"images/{name}" for _, name in images})
+    markdown = to_markdown(body)
+    fields = page_fields(meta, original, furniture, title, markdown)
+    if cover and "cover" not in fields:
+        fields["cover"] = cover
+    return Draft(source=str(path), fields=fields, body=markdown, images=tuple(images))
+
+
+def parse(raw: bytes) -> etree._Element:
+    """The page as a tree, decoded as it declares (lxml reads the charset) and never fetching anything."""
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
+    root = lxml_html.document_fromstring(raw, parser=parser)
+    for element in root.xpath("//script | //style | //noscript | //template | //iframe | //object | //embed"):
+        element.drop_tree()
+    return root
+
+
+def safe(extracted: str) -> str:
+    """What trafilatura kept, through the articles' own allow-list, with web and mail links only: nothing
+    a page scripts, frames or points at on this machine reaches the Markdown."""
+    import nh3
+
+    from ..core.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, GENERIC_ATTRIBUTES
+
+    body = re.sub(r"(?is)^.*?<body[^>]*>|</body>.*$", "", extracted)
+    cleaned = nh3.clean(body, tags=ALLOWED_TAGS, attributes={"*": GENERIC_ATTRIBUTES - {"id"}, **ALLOWED_ATTRIBUTES},
+                        url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True,
+                        clean_content_tags={"script", "style", "template", "textarea", "title", "noscript",
+                                            "iframe", "object", "embed", "svg", "math", "select", "form"})
+    return re.sub(r"<img(?![^>]*\ssrc=)[^>]*>", "", cleaned)  # an image whose address was refused
+
+
+def first_heading(body: etree._Element) -> str:
+    heading = body.find(".//h1")
+    return heading.text_content() if heading is not None else ""
+
+
+def drop_title_heading(body: etree._Element, title: str) -> None:
+    """The page's own title heading, if it comes before the text, leaves the body (the title is in the front
+    matter): Medium repeats it in the post's first section."""
+    for element in list(body.iter("h1", "h2", "h3", "h4", "h5", "h6", "p")):
+        if element.tag == "p" and element.text_content().strip():
+            return
+        if element.tag != "p":
+            if " ".join(element.text_content().split()).casefold() != title.casefold():
+                return
+            element.drop_tree()
+
+
+def restore_captions(body: etree._Element, original: etree._Element) -> None:
+    """trafilatura keeps an image and drops its figure's caption: wrap it in its figure again."""
+    captions = {}
+    for figure in original.xpath("//figure[.//img and .//figcaption]"):
+        image, caption = figure.xpath(".//img")[0], figure.xpath(".//figcaption")[0]
+        if image.get("src"):
+            captions[image.get("src")] = " ".join(caption.text_content().split())
+    for image in body.xpath(".//img"):
+        caption = captions.get(image.get("src") or "")
+        if caption and image.getparent().tag != "figure":
+            figure = etree.Element("figure")
+            image.addprevious(figure)
+            figure.append(copy.deepcopy(image))
+            etree.SubElement(figure, "figcaption").text = caption
+            figure.tail = image.tail
+            image.getparent().remove(image)
+
+
+def lift_furniture(body: etree._Element, furniture: Furniture) -> None:
+    """Paragraphs that are the page's furniture (licence statements, notes, related cards, the print note)
+    go to the front matter; a related card stays as ``[[related id]]``."""
+    for paragraph in body.xpath(".//p"):
+        text = paragraph.text_content().strip()
+        if not text:
+            continue
+        blocks = furniture.read(text)
+        if blocks == [text] or blocks == [" ".join(text.split())]:
+            continue
+        if blocks and blocks[0].startswith("[[related"):
+            link = paragraph.find(".//a[@href]")
+            if link is not None and link.get("href", "").startswith(("http://", "https://")):
+                furniture.related[-1]["url"] = link.get("href")
+            replacement = etree.Element("p")
+            replacement.text = blocks[0]
+            replacement.tail = paragraph.tail
+            paragraph.getparent().replace(paragraph, replacement)
+        elif not blocks:
+            paragraph.drop_tree()
+    last = body.xpath(".//p[normalize-space()]")
+    if last:
+        furniture.take_end_mark([last[-1].text_content().rstrip()])
+        if furniture.end_mark:
+            strip_trailing(last[-1], furniture.end_mark)
+
+
+def strip_trailing(element: etree._Element, mark: str) -> None:
+    """Remove ``mark`` from the end of the element's text, wherever its last text node is."""
+    nodes = element.xpath(".//text()")
+    for node in reversed(nodes):
+        if node.strip():
+            parent = node.getparent()
+            stripped = node.rstrip()
+            if stripped.endswith(mark):
+                new = stripped[: -len(mark)].rstrip()
+                if node.is_tail:
+                    parent.tail = new
+                else:
+                    parent.text = new
+            return
+
+
+def copy_list(body: etree._Element, page: Path) -> list[tuple[Path, str]]:
+    """Images that are files inside the page's folder are copied to images/ (their src rewritten);
+    others keep their address and build as placeholders."""
+    folder = page.parent.resolve()
+    copies: dict[Path, str] = {}
+    for image in body.xpath(".//img[@src]"):
+        src = image.get("src")
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not src:
+            continue
+        candidate = (page.parent / unquote(parts.path)).resolve()
+        if not candidate.is_file() or folder not in candidate.parents or candidate.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        name = copies.setdefault(candidate, unique_name(candidate.name, set(copies.values())))
+        image.set("src", f"images/{name}")
+    return list(copies.items())
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{stem}-{number}{suffix}", number + 1
+    return candidate
+
+
+CREDIT = re.compile(r"(?i)^(?P<caption>.*?)[\s.(|–—-]*\b(?:photo|image|credit|crédit|foto|фото)\s*(?:by|:|©)?\s*"
+                    r"(?P<credit>[^()|]{2,120}?)\)?\.?$")
+
+
+def lift_cover(body: etree._Element, copied: set[str]) -> dict[str, str]:
+    """An image that opens the article, before any text, is its cover: it leaves the body for the front
+    matter, with its caption and the credit the caption gives ("… Photo: Jean Dupont")."""
+    first = next((child for child in body if child.tag in BLOCKS or child.tag == "img"), None)
+    if first is None or first.tag not in ("figure", "img", "p") or first.text_content().strip() and first.tag == "p":
+        return {}
+    image = first if first.tag == "img" else first.find(".//img")
+    if image is None:
+        return {}
+    cover = {"alt": image.get("alt", "")}
+    if image.get("src", "") in copied:  # a cover that is not a local file stays described, not shown
+        cover = {"image": image.get("src"), **cover}
+    caption = " ".join(first.findtext(".//figcaption", "").split()) if first.tag == "figure" else ""
+    credit = CREDIT.match(caption) if caption else None
+    if credit:
+        cover["caption"] = credit["caption"].strip() or caption
+        cover["credit"] = credit["credit"].strip()
+    elif caption:
+        cover["caption"] = caption
+    first.drop_tree()
+    return {key: value for key, value in cover.items() if value}
+
+
+def to_markdown(body: etree._Element) -> str:
+    """The cleaned body as Markdown (markdownify), footnotes as Markdown footnotes, figures as HTML."""
+    notes = lift_footnotes(body)
+    html = etree.tostring(body, encoding="unicode", method="html")
+    text = Converter(heading_style="ATX", bullets="-", escape_misc=False).convert(html)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = re.sub(r"\\\[\\\[related ([\w-]+)\\\]\\\]|\[\[related ([\w-]+)\]\]",
+                  lambda m: f"[[related {m.group(1) or m.group(2)}]]", text)
+    if notes:
+        text += "\n\n" + "\n".join(f"[^{number}]: {note}" for number, note in notes)
+    return text
+
+
+def lift_footnotes(body: etree._Element) -> list[tuple[str, str]]:
+    """A closing list of notes (each item with a back link, ↩) becomes Markdown footnotes, and the numbered
+    links that call them ``[^n]``."""
+    lists = [candidate for candidate in body.xpath(".//ol | .//ul")
+             if len(candidate) and all(has_backlink(item) for item in candidate)]
+    if not lists:
+        return []
+    items = list(lists[-1])
+    for link in body.xpath(".//a[starts-with(@href, '#')]"):
+        match = NOTE_REF.match(link.text_content().strip())
+        if not match or not 1 <= int(match.group(1)) <= len(items) or any(link in item.iter() for item in items):
+            continue
+        holder = link.getparent() if link.getparent().tag == "sup" and len(link.getparent()) == 1 else link
+        call = etree.Element("span")
+        call.text = f"[^{match.group(1)}]"
+        call.tail = holder.tail
+        holder.getparent().replace(holder, call)
+    notes = []
+    for number, item in enumerate(items, start=1):
+        for back in item.xpath(".//a[starts-with(@href, '#')]"):
+            if BACKLINK.match(back.text_content().strip()):
+                back.drop_tree()
+        inner = etree.tostring(item, encoding="unicode", method="html")
+        content = Converter(escape_misc=False).convert(inner).strip()
+        notes.append((str(number), " ".join(re.sub(r"^[-*]\s+|^\d+\.\s+", "", content).split())))
+    lists[-1].drop_tree()
+    return notes
+
+
+def has_backlink(item: etree._Element) -> bool:
+    """A list item that links back up to its call (↩), as a note does."""
+    return item.tag == "li" and any(BACKLINK.match(link.text_content().strip())
+                                    for link in item.xpath(".//a[starts-with(@href, '#')]"))
+
+
+def converter_class():
+    from markdownify import MarkdownConverter
+
+    class PressConverter(MarkdownConverter):
+        """markdownify, with figures kept as HTML (their captions would otherwise become loose text)."""
+
+        def convert_figure(self, el, text, *args, **kwargs):  # noqa: D102 - markdownify's hook
+            return "\n\n" + str(el) + "\n\n"
+
+    return PressConverter
+
+
+class Converter:
+    """A lazily built markdownify converter (markdownify and BeautifulSoup load only for imports)."""
+
+    def __init__(self, **options: Any) -> None:
+        self.converter = converter_class()(**options)
+
+    def convert(self, html: str) -> str:
+        return self.converter.convert(html)
+
+
+def page_fields(meta, original: etree._Element, furniture: Furniture, title: str, markdown: str) -> dict[str, Any]:
+    """The front matter: what the page's metadata says, then what its furniture said."""
+    fields: dict[str, Any] = {"title": title}
+    entry = h_entry(original)
+    author = getattr(meta, "author", None) or entry.get("author")
+    fields["authors"] = [name.strip() for name in re.split(r";|,| and ", author)] if author else furniture.authors
+    lang = page_language(original) or (detect(title, markdown).tag if detect(title, markdown) else "")
+    if lang:
+        fields["lang"] = lang
+    when = parse_when(entry.get("published") or getattr(meta, "date", None) or "")
+    if when:
+        fields["date"] = when
+    for key, value in (("description", entry.get("summary") or getattr(meta, "description", None)),
+                       ("publication", publication(getattr(meta, "sitename", None))),
+                       ("canonical_url", canonical_url(original, entry))):
+        if value and value.strip():
+            fields[key] = " ".join(value.split())
+    tags = list(dict.fromkeys([*(getattr(meta, "categories", None) or []), *(getattr(meta, "tags", None) or [])]))
+    if tags:
+        fields["tags"] = tags
+    licence = page_licence(original, getattr(meta, "license", None)) or furniture.licence
+    furnished = furniture.fields(title, None)
+    for key in ("first_published", "note", "cover", "related", "end_mark", "print_note"):
+        if key in furnished:
+            fields[key] = furnished[key]
+    # no licence stated means all rights reserved: said in so many words, for the editor to see
+    fields["licence"] = licence or "All rights reserved"
+    return fields
+
+
+def publication(sitename: str | None) -> str:
+    """The site's name, unless it is only its host name (what trafilatura falls back to)."""
+    if not sitename or re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", sitename.strip()):
+        return ""
+    return sitename
+
+
+def canonical_url(original: etree._Element, entry: dict[str, str]) -> str:
+    """The article's own address as the page states it (canonical link, og:url, h-entry), web addresses only;
+    never a <base> element's."""
+    for candidate in (*original.xpath("//link[@rel='canonical']/@href"),
+                      *original.xpath("//meta[@property='og:url']/@content"), entry.get("canonical", "")):
+        if candidate.strip().startswith(("https://", "http://")):
+            return candidate.strip()
+    return ""
+
+
+def h_entry(original: etree._Element) -> dict[str, str]:
+    """What a page's microformats say of its article (h-entry: Medium's exports, IndieWeb blogs): author,
+    publication time, canonical address, summary."""
+    def first(xpath: str) -> str:
+        found = original.xpath(xpath)
+        value = found[0] if found else ""
+        return " ".join((value if isinstance(value, str) else value.text_content()).split())
+
+    classed = "//*[contains(concat(' ', normalize-space(@class), ' '), ' {} ')]"
+    return {key: value for key, value in {
+        "author": first(classed.format("p-author")),
+        "published": first(classed.format("dt-published") + "/@datetime") or first(classed.format("dt-published")),
+        "canonical": first(classed.format("p-canonical") + "/@href") or first(classed.format("u-url") + "/@href"),
+        "summary": first(classed.format("p-summary")),
+    }.items() if value}
+
+
+def page_language(original: etree._Element) -> str:
+    """The language the page declares (<html lang>, or a content-language meta), when it is a valid tag."""
+    declared = original.get("lang") or original.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    if not declared:
+        metas = original.xpath("//meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']"
+                               "/@content")
+        declared = metas[0] if metas else ""
+    declared = declared.strip().replace("_", "-")
+    return declared if declared and is_language_tag(declared) else ""
+
+
+def page_licence(original: etree._Element, stated: str | None) -> str:
+    """The licence a page declares: a rel="license" link, a Creative Commons badge, or the text trafilatura
+    read as a licence ("CC BY-SA 4.0")."""
+    candidates = original.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' license ')]/@href")
+    candidates += [src for src in original.xpath("//img/@src")
+                   if re.search(r"(?:licensebuttons\.net|i\.creativecommons\.org)/(?:l|p)/", src)]
+    for candidate in candidates:
+        badge = re.search(r"/(?:l|p)/([a-z-]+)/(\d\.\d)/", candidate)
+        value = f"https://creativecommons.org/licenses/{badge[1]}/{badge[2]}/" if badge else candidate
+        try:
+            return resolve_licence(value).id
+        except UnknownLicence:
+            continue
+    if stated:
+        return licence_id(stated) or licence_id(f"Licensed under {stated}")
+    return ""
+

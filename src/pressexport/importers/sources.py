@@ -1,0 +1,83 @@
+"""Which reader takes a source, and the run over every source given: one outcome per article, a bad file
+never stopping the others. Only the files given (and, in a folder given, its pages) are read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import PressexportError
+from . import Draft, Outcome
+from .store import write_draft
+
+MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a page or a scraped text; an export of a whole site may be larger
+TEXT_SUFFIXES = {".txt", ".text"}
+PAGE_SUFFIXES = {".html", ".htm", ".xhtml"}
+EXPORT_SUFFIXES = {".xml"}
+
+
+class SourceError(PressexportError):
+    """A source that cannot be imported: the message says why and what to do."""
+
+
+def import_sources(sources: list[Path], out: Path, *, force: bool = False) -> Iterator[Outcome]:
+    """Import every source into ``out``, yielding each article's outcome as it is written."""
+    taken: set[str] = set()
+    for source in sources:
+        try:
+            for draft in drafts_from(source):
+                yield write_draft(draft, out, force=force, taken=taken)
+        except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
+            yield Outcome(str(source), "failed", reason=reason(exc))
+
+
+def drafts_from(source: Path) -> Iterator[Draft]:
+    """The articles in one source: a scraped text, a page, a folder of pages, or a WordPress export."""
+    if source.is_dir():
+        pages = sorted(path for path in source.rglob("*") if path.suffix.lower() in PAGE_SUFFIXES and path.is_file())
+        if not pages:
+            raise SourceError("no .html pages in this folder")
+        for page in pages:
+            yield from drafts_from(page)
+        return
+    suffix = source.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        from .scraped import draft_from_text
+
+        yield draft_from_text(read_text(source), str(source))
+    elif suffix in PAGE_SUFFIXES:
+        from .page import draft_from_page
+
+        yield draft_from_page(read_bytes(source), source)
+    elif suffix in EXPORT_SUFFIXES:
+        raise SourceError("WordPress exports are not read yet; export the posts as HTML pages meanwhile")
+    else:
+        raise SourceError("not a source import knows (give .txt, .html or .htm files, a folder of "
+                          "pages, or a WordPress export .xml)")
+
+
+def read_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The file's bytes, refused beyond ``limit``."""
+    if not path.is_file():
+        raise SourceError("no such file")
+    if path.stat().st_size > limit:
+        raise SourceError(f"larger than {limit // (1024 * 1024)} MB; split it or check it is the right file")
+    return path.read_bytes()
+
+
+def read_text(path: Path) -> str:
+    """A text file as UTF-8 (a byte-order mark allowed)."""
+    raw = read_bytes(path)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise SourceError(f"not UTF-8 text (line {line}, byte {exc.start}); save it as UTF-8 and import it "
+                          "again") from None
+
+
+def reason(exc: Exception) -> str:
+    """An exception as the one line the command prints."""
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}"
+    return str(exc)

@@ -1,0 +1,216 @@
+"""`pressexport import`: back issues that are not Markdown become articles that build cleanly."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+from typer.testing import CliRunner
+
+from conftest import PROJECT
+from pressexport.build import BuildOptions, build
+from pressexport.cli import app
+from pressexport.importers.scraped import draft_from_text
+from pressexport.importers.when import parse_when
+
+SEED_TEXT = PROJECT / "tests" / "data" / "import" / "seed-article.txt"  # the text the seed article was made from
+SEED_ARTICLE = PROJECT / "content" / "russia-coronavirus-aid" / "article.md"
+HOUSE_STYLE = """Les ponts de Paris, une histoire d'eau et de pierre
+
+Par Claire Martin et Paul Durand
+
+First published in 12 March 2019 in Revue Urbaine.
+
+Paris compte trente-sept ponts sur la Seine. Chacun raconte une époque, une technique et une ambition \
+politique, du Pont Neuf achevé sous Henri IV aux passerelles de verre et d'acier du siècle dernier.
+
+Le Pont Neuf, doyen paradoxal
+
+Malgré son nom, le Pont Neuf est le plus ancien pont de Paris encore debout. Il fut le premier à ne \
+porter aucune maison, ce qui permit aux passants de voir enfin le fleuve.
+
+Histoire des ponts parisiens / Le Monde
+
+Les crues de 1910 ont mis à l'épreuve ces ouvrages : l'eau monta jusqu'aux épaules du zouave du pont de \
+l'Alma, repère que les Parisiens consultent encore aujourd'hui avec inquiétude ou amusement.■
+
+[Cet article a d'abord paru dans Revue Urbaine. | Les auteurs s'expriment à titre personnel.]
+
+Tags: Paris, ponts, histoire
+Creative Commons License
+(Cover: Jean Dupont. - Le Pont Neuf au lever du jour. / Licensed under a Creative Commons Attribution 4.0 \
+International License.)
+
+>>> Pensez à l'environnement avant d'imprimer cet article.
+"""
+
+
+def front_matter(path: Path) -> tuple[dict, str]:
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body.strip()
+
+
+def test_the_seed_text_imports_as_the_bundled_article(tmp_path):
+    result = CliRunner().invoke(app, ["import", str(SEED_TEXT), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    imported, = tmp_path.glob("*/article.md")
+    fields, body = front_matter(imported)
+    expected, expected_body = front_matter(SEED_ARTICLE)
+    expected.pop("tags")  # added by an editor: the text does not state them
+    assert fields == expected
+    assert body == expected_body
+
+
+def test_scraped_text_in_the_house_style_has_its_furniture_recognised(tmp_path):
+    draft = draft_from_text(HOUSE_STYLE, "ponts.txt")
+    assert draft.fields == {
+        "title": "Les ponts de Paris, une histoire d'eau et de pierre",
+        "authors": ["Claire Martin", "Paul Durand"],
+        "lang": "fr",
+        "date": "2019-03-12",
+        "publication": "Revue Urbaine",
+        "first_published": {"date": "2019-03-12", "publication": "Revue Urbaine"},
+        "note": "Cet article a d'abord paru dans Revue Urbaine. Les auteurs s'expriment à titre personnel.",
+        "licence": "CC-BY-4.0",
+        "cover": {"caption": "Le Pont Neuf au lever du jour.", "credit": "Jean Dupont", "licence": "CC-BY-4.0"},
+        "related": [{"id": "le", "title": "Histoire des ponts parisiens", "source": "Le Monde"}],
+        "end_mark": "■",
+        "print_note": "Pensez à l'environnement avant d'imprimer cet article.",
+        "tags": ["Paris", "ponts", "histoire"],
+    }
+    blocks = draft.body.split("\n\n")
+    assert blocks[1] == "## Le Pont Neuf, doyen paradoxal"
+    assert blocks[3] == "[[related le]]"
+    assert blocks[-1].endswith("avec inquiétude ou amusement.")
+
+
+def test_prose_is_not_taken_for_furniture():
+    text = ("A title\n\nThe ratio was 3 / 4 of the vote, said the report / the minister.\n\nShort line.\n\n"
+            "By the river we walked for hours and talked of nothing at all.\n\n> not a print note, a quote\n\n"
+            "1. A numbered line that is prose\n\nThe end.")
+    draft = draft_from_text(text, "prose.txt")
+    assert draft.fields["authors"] == [] and "related" not in draft.fields and "print_note" not in draft.fields
+    blocks = draft.body.split("\n\n")
+    assert blocks[:3] == ["The ratio was 3 / 4 of the vote, said the report / the minister.", "Short line.",
+                          "By the river we walked for hours and talked of nothing at all."]
+    assert blocks[3:5] == ["\\> not a print note, a quote", "\\1. A numbered line that is prose"]
+
+
+def test_an_imported_article_builds_without_warnings(tmp_path):
+    source = tmp_path / "ponts.txt"
+    source.write_text(HOUSE_STYLE, encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(source), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0, result.output
+    report = build([tmp_path / "content"], BuildOptions(out_dir=tmp_path / "out"))
+    assert report.ok, report.failures  # and no warning is logged (conftest fails the test on one)
+
+
+def test_one_line_per_article_and_nothing_edited_is_overwritten(tmp_path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text(HOUSE_STYLE, encoding="utf-8")
+    bad.write_bytes(b"Titre\n\nCaf\xe9 cr\xe8me")
+    out = tmp_path / "content"
+    runner = CliRunner()
+    first = runner.invoke(app, ["import", str(bad), str(good), str(tmp_path / "missing.txt"), "--out", str(out)])
+    assert first.exit_code == 1
+    lines = first.output.splitlines()
+    assert any(line.startswith(f"error: failed {bad}: not UTF-8 text (line 3, byte 10)") for line in lines), lines
+    assert any(line.startswith(f"error: failed {tmp_path / 'missing.txt'}: no such file") for line in lines)
+    article, = out.glob("*/article.md")
+    assert f"written {good} -> {article}" in lines
+
+    again = runner.invoke(app, ["import", str(good), "--out", str(out)])
+    assert again.exit_code == 0 and again.output.startswith("unchanged ")
+    article.write_text(article.read_text(encoding="utf-8") + "\nAn editor's line.\n", encoding="utf-8")
+    kept = runner.invoke(app, ["import", str(good), "--out", str(out)])
+    assert kept.output.startswith("skipped ") and "--force overwrites it" in kept.output
+    assert "An editor's line." in article.read_text(encoding="utf-8")
+    forced = runner.invoke(app, ["import", str(good), "--out", str(out), "--force"])
+    assert forced.output.startswith("written ") and "An editor's line." not in article.read_text(encoding="utf-8")
+
+
+def test_dates_as_pages_write_them():
+    assert [parse_when(text) for text in ("April 2020", "April 1, 2020", "1er avril 2020", "15. März 2021",
+                                          "1 апреля 2020 г.", "2020-04-01", "May 40, 2020", "PMP Magazine")] == \
+        ["2020-04", "2020-04-01", "2020-04-01", "2021-03-15", "2020-04-01", "2020-04-01", "", ""]
+
+
+PAGES = PROJECT / "tests" / "data" / "import" / "pages"
+
+
+def page_copy(tmp_path: Path, name: str) -> Path:
+    """A page copied into its own folder (with the image it names, for the blog post)."""
+    folder = tmp_path / "site"
+    folder.mkdir(exist_ok=True)
+    page = folder / name
+    page.write_bytes((PAGES / name).read_bytes())
+    if name == "bridges.html":
+        (folder / "images").mkdir(exist_ok=True)
+        Image.new("RGB", (64, 40), (90, 120, 160)).save(folder / "images" / "pont-neuf.jpg")
+    return page
+
+
+def test_a_web_page_keeps_its_text_and_structure_and_drops_the_clutter(tmp_path):
+    page = page_copy(tmp_path, "bridges.html")
+    result = CliRunner().invoke(app, ["import", str(page), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0, result.output
+    article = tmp_path / "content" / "the-bridges-of-paris" / "article.md"
+    fields, body = front_matter(article)
+    assert fields == {
+        "title": "The bridges of Paris", "authors": ["Claire Martin"], "lang": "en", "date": "2019-03-12",
+        "description": "Thirty-seven bridges, four centuries of engineering.", "publication": "City Review",
+        "canonical_url": "https://cityreview.example/2019/03/bridges-of-paris/", "tags": ["Paris", "bridges"],
+        "licence": "CC-BY-SA-4.0",
+        "cover": {"image": "images/pont-neuf.jpg", "alt": "The Pont Neuf at dawn", "caption": "The Pont Neuf at dawn",
+                  "credit": "Jean Dupont"}}
+    assert (article.parent / "images" / "pont-neuf.jpg").is_file()
+    assert "## The Pont Neuf, a paradoxical elder" in body
+    assert "> “A bridge is a street that happens to cross water.”" in body
+    assert "- Pont des Arts, 1804" in body and "| Pont Alexandre III | 1900 |" in body
+    assert "[the Zouave](https://en.wikipedia.org/wiki/Zouave)" in body
+    assert "see the river at last.[^1]" in body and "[^1]: Built between 1578 and 1607." in body
+    for clutter in ("Subscribe", "Share on", "comments", "Great post", "Advertisement", "Privacy", "You may also like",
+                    "licensed under", "dataLayer"):
+        assert clutter not in body, clutter
+    report = build([tmp_path / "content"], BuildOptions(out_dir=tmp_path / "out"))
+    assert report.ok, report.failures  # no warning either
+
+
+@pytest.mark.expected_logs(r"image 'https://cdn-images-1\.medium\.com/.*' not available", r"has no alt text")
+def test_a_medium_export_post_in_russian(tmp_path):
+    page = page_copy(tmp_path, "medium-post.html")
+    result = CliRunner().invoke(app, ["import", str(page.parent), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0, result.output
+    article, = (tmp_path / "content").glob("*/article.md")
+    fields, body = front_matter(article)
+    assert fields["title"] == "Как мы строили мосты" and fields["authors"] == ["Иван Петров"]
+    assert (fields["lang"], fields["date"]) == ("ru", "2018-05-20")
+    assert fields["canonical_url"] == "https://medium.com/@ivan/bridges-abc"
+    assert body.startswith("Когда город впервые") and "Canonical link" not in body and "Exported from" not in body
+    assert "<figcaption>Старый мост зимой</figcaption>" in body
+    report = build([tmp_path / "content"], BuildOptions(out_dir=tmp_path / "out"))
+    assert report.ok, report.failures
+
+
+@pytest.mark.expected_logs(r"not available", r"has no alt text", r"kept as text", r"refused")
+def test_a_hostile_page_brings_nothing_dangerous_and_reads_nothing_outside(tmp_path):
+    (tmp_path / "outside.png").write_bytes((PROJECT / "tests" / "fixtures" / "images-missing" / "article.md")
+                                           .read_bytes())
+    page = page_copy(tmp_path, "hostile.html")
+    result = CliRunner().invoke(app, ["import", str(page), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0, result.output
+    article, = (tmp_path / "content").glob("*/article.md")
+    text = article.read_text(encoding="utf-8")
+    for danger in ("<script", "alert(", "onerror", "onclick", "onload", "<iframe", "<form", "evil.example",
+                   "javascript:"):
+        assert danger not in text, danger
+    assert not (article.parent / "images").exists()
+    report = build([article], BuildOptions(out_dir=tmp_path / "out"))
+    assert report.ok, report.failures
+    epub = next(path for path in report.written if path.suffix == ".epub")
+    with zipfile.ZipFile(epub) as book:
+        documents = " ".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xhtml"))
+    assert "<script" not in documents and "javascript:" not in documents and "passwd" not in documents
