@@ -214,3 +214,54 @@ def test_a_hostile_page_brings_nothing_dangerous_and_reads_nothing_outside(tmp_p
     with zipfile.ZipFile(epub) as book:
         documents = " ".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xhtml"))
     assert "<script" not in documents and "javascript:" not in documents and "passwd" not in documents
+
+
+WXR = PROJECT / "tests" / "data" / "import" / "wordpress" / "city-review.wordpress.xml"
+
+
+def test_a_wordpress_export_gives_every_published_post(tmp_path):
+    export = tmp_path / "export" / WXR.name
+    uploads = export.parent / "wp-content" / "uploads" / "2019" / "03"
+    uploads.mkdir(parents=True)
+    export.write_bytes(WXR.read_bytes())
+    for name in ("pont-neuf.jpg", "arts.jpg"):  # arts-640x400.jpg, the resized copy, is not there: the original is
+        Image.new("RGB", (64, 40), (90, 120, 160)).save(uploads / name)
+    result = CliRunner().invoke(app, ["import", str(export), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0, result.output
+    assert [line.split(" -> ")[0] for line in result.output.splitlines()] == [
+        f"written {export}#12", f"written {export}#20"]  # not the draft, not the page, not the attachment
+    bridges, bridges_body = front_matter(tmp_path / "content" / "the-bridges-of-paris" / "article.md")
+    assert bridges == {
+        "title": "The bridges of Paris", "authors": ["Claire Martin"], "lang": "en-US", "date": "2019-03-12",
+        "description": "Thirty-seven bridges, four centuries of engineering.", "publication": "City Review",
+        "canonical_url": "https://cityreview.example/2019/03/bridges-of-paris/",
+        "tags": ["History", "Paris", "bridges"], "licence": "All rights reserved",
+        "cover": {"image": "images/pont-neuf.jpg", "alt": "The Pont Neuf's arches in the first light",
+                  "caption": "The Pont Neuf at dawn, seen from the Louvre."}}
+    assert "## The Pont Neuf, a paradoxical elder" in bridges_body
+    assert '<figure><img alt="The Pont des Arts" src="images/arts.jpg"/><figcaption>The Pont des Arts, rebuilt in ' \
+           "1984.</figcaption></figure>" in bridges_body
+    assert "[gallery" not in bridges_body and "Great post" not in bridges_body
+    assert sorted(path.name for path in (tmp_path / "content" / "the-bridges-of-paris" / "images").iterdir()) == \
+        ["arts.jpg", "pont-neuf.jpg"]
+    quais, quais_body = front_matter(tmp_path / "content" / "les-quais-de-la-seine" / "article.md")
+    assert (quais["lang"], quais["authors"], quais["date"]) == ("fr", ["Paul Durand"], "2020-06-15")
+    assert "tags" not in quais and "> « Paris est une fête. »" in quais_body
+    report = build([tmp_path / "content"], BuildOptions(out_dir=tmp_path / "out"))
+    assert report.ok, report.failures  # and without a warning
+
+
+def test_xml_that_is_not_a_wordpress_export_fails_alone_and_clearly(tmp_path):
+    feed, bomb, good = tmp_path / "feed.xml", tmp_path / "bomb.xml", tmp_path / "good.txt"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>A feed</title></channel></rss>')
+    bomb.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">'
+                    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;">]><rss xmlns:wp="http://wordpress.org/export/1.2/">'
+                    '<channel><item><title>&c;</title><wp:post_type>post</wp:post_type>'
+                    '<wp:status>publish</wp:status></item></channel></rss>')
+    good.write_text(HOUSE_STYLE, encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(feed), str(bomb), str(good), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    assert f"error: failed {feed}: not a WordPress export (no rss/channel with the wp: namespace)" in result.output
+    assert f"written {good}" in result.output
+    assert f"error: failed {bomb}#: the post has no title or no text" in result.output  # its entities never expanded
+    assert len(list((tmp_path / "content").glob("*/article.md"))) == 1

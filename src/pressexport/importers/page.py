@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -43,20 +45,41 @@ def draft_from_page(raw: bytes, path: Path) -> Draft:
                                     include_images=True, include_tables=True, include_comments=False)
     if not extracted:
         raise ValueError("no article text found in the page (is it an index or an empty page?)")
-    body = lxml_html.fromstring(f"<html><body>{safe(extracted)}</body></html>").find("body")
+    body = safe_tree(extracted)
     title = " ".join((getattr(meta, "title", None) or first_heading(body) or path.stem).split())
-    drop_title_heading(body, title)
     restore_captions(body, original)
+    text = article_text(body, title, beside(path))
+    fields = page_fields(meta, original, text.furniture, title, text.markdown)
+    if text.cover and "cover" not in fields:
+        fields["cover"] = text.cover
+    return Draft(source=str(path), fields=fields, body=text.markdown, images=tuple(text.images))
+
+
+@dataclass
+class ArticleText:
+    """The body as Markdown, with what was lifted out of it on the way."""
+
+    markdown: str
+    furniture: Furniture
+    images: list[tuple[Path, str]]
+    cover: dict[str, str]
+
+
+def safe_tree(html: str) -> etree._Element:
+    """HTML (a page's kept text, a post's content) through ``safe``, as a <body> element."""
+    return lxml_html.fromstring(f"<html><body>{safe(html)}</body></html>").find("body")
+
+
+def article_text(body: etree._Element, title: str, locate: Callable[[str], Path | None]) -> ArticleText:
+    """The steps every imported page or post goes through: its title heading dropped, its furniture lifted
+    to the front matter, its local images copied, an opening image taken as the cover, Markdown written."""
+    drop_title_heading(body, title)
     furniture = Furniture()
     furniture.seen_text = True  # a page's byline comes from its metadata; a "By …" paragraph is text
     lift_furniture(body, furniture)
-    images = copy_list(body, path)
+    images = copy_images(body, locate)
     cover = lift_cover(body, {f"images/{name}" for _, name in images})
-    markdown = to_markdown(body)
-    fields = page_fields(meta, original, furniture, title, markdown)
-    if cover and "cover" not in fields:
-        fields["cover"] = cover
-    return Draft(source=str(path), fields=fields, body=markdown, images=tuple(images))
+    return ArticleText(to_markdown(body), furniture, images, cover)
 
 
 def parse(raw: bytes) -> etree._Element:
@@ -70,13 +93,14 @@ def parse(raw: bytes) -> etree._Element:
 
 def safe(extracted: str) -> str:
     """What trafilatura kept, through the articles' own allow-list, with web and mail links only: nothing
-    a page scripts, frames or points at on this machine reaches the Markdown."""
+    a page scripts, frames or points at on this machine reaches the Markdown (nor its ids and classes,
+    which belong to the site's own stylesheet)."""
     import nh3
 
     from ..core.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, GENERIC_ATTRIBUTES
 
     body = re.sub(r"(?is)^.*?<body[^>]*>|</body>.*$", "", extracted)
-    cleaned = nh3.clean(body, tags=ALLOWED_TAGS, attributes={"*": GENERIC_ATTRIBUTES - {"id"}, **ALLOWED_ATTRIBUTES},
+    cleaned = nh3.clean(body, tags=ALLOWED_TAGS, attributes={"*": GENERIC_ATTRIBUTES - {"id", "class"}, **ALLOWED_ATTRIBUTES},
                         url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True,
                         clean_content_tags={"script", "style", "template", "textarea", "title", "noscript",
                                             "iframe", "object", "embed", "svg", "math", "select", "form"})
@@ -161,22 +185,38 @@ def strip_trailing(element: etree._Element, mark: str) -> None:
             return
 
 
-def copy_list(body: etree._Element, page: Path) -> list[tuple[Path, str]]:
-    """Images that are files inside the page's folder are copied to images/ (their src rewritten);
-    others keep their address and build as placeholders."""
-    folder = page.parent.resolve()
+def copy_images(body: etree._Element, locate: Callable[[str], Path | None]) -> list[tuple[Path, str]]:
+    """Images ``locate`` finds as local files are copied to images/ (their src rewritten); others keep
+    their address and build as placeholders."""
     copies: dict[Path, str] = {}
     for image in body.xpath(".//img[@src]"):
-        src = image.get("src")
-        parts = urlsplit(src)
-        if parts.scheme or parts.netloc or not src:
+        found = locate(image.get("src"))
+        if found is None:
             continue
-        candidate = (page.parent / unquote(parts.path)).resolve()
-        if not candidate.is_file() or folder not in candidate.parents or candidate.suffix.lower() not in IMAGE_SUFFIXES:
-            continue
-        name = copies.setdefault(candidate, unique_name(candidate.name, set(copies.values())))
+        name = copies.setdefault(found, unique_name(found.name, set(copies.values())))
         image.set("src", f"images/{name}")
     return list(copies.items())
+
+
+def beside(page: Path) -> Callable[[str], Path | None]:
+    """A locator for a page's images: relative addresses of image files inside the page's own folder."""
+    folder = page.parent.resolve()
+
+    def locate(src: str) -> Path | None:
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        return local_image(page.parent / unquote(parts.path), folder)
+
+    return locate
+
+
+def local_image(candidate: Path, folder: Path) -> Path | None:
+    """The candidate, when it is an image file inside ``folder`` (links followed first)."""
+    resolved = candidate.resolve()
+    if resolved.is_file() and folder in resolved.parents and resolved.suffix.lower() in IMAGE_SUFFIXES:
+        return resolved
+    return None
 
 
 def unique_name(name: str, taken: set[str]) -> str:

@@ -11,6 +11,7 @@ from . import Draft, Outcome
 from .store import write_draft
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a page or a scraped text; an export of a whole site may be larger
+MAX_EXPORT_BYTES = 500 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text"}
 PAGE_SUFFIXES = {".html", ".htm", ".xhtml"}
 EXPORT_SUFFIXES = {".xml"}
@@ -26,13 +27,14 @@ def import_sources(sources: list[Path], out: Path, *, force: bool = False) -> It
     for source in sources:
         try:
             for draft in drafts_from(source):
-                yield write_draft(draft, out, force=force, taken=taken)
+                yield draft if isinstance(draft, Outcome) else write_draft(draft, out, force=force, taken=taken)
         except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
             yield Outcome(str(source), "failed", reason=reason(exc))
 
 
-def drafts_from(source: Path) -> Iterator[Draft]:
-    """The articles in one source: a scraped text, a page, a folder of pages, or a WordPress export."""
+def drafts_from(source: Path) -> Iterator[Draft | Outcome]:
+    """The articles in one source: a scraped text, a page, a folder of pages, or a WordPress export (whose
+    posts fail one by one)."""
     if source.is_dir():
         pages = sorted(path for path in source.rglob("*") if path.suffix.lower() in PAGE_SUFFIXES and path.is_file())
         if not pages:
@@ -50,7 +52,9 @@ def drafts_from(source: Path) -> Iterator[Draft]:
 
         yield draft_from_page(read_bytes(source), source)
     elif suffix in EXPORT_SUFFIXES:
-        raise SourceError("WordPress exports are not read yet; export the posts as HTML pages meanwhile")
+        from .wordpress import drafts_from_export
+
+        yield from drafts_from_export(read_bytes(source, MAX_EXPORT_BYTES), source)
     else:
         raise SourceError("not a source import knows (give .txt, .html or .htm files, a folder of "
                           "pages, or a WordPress export .xml)")
