@@ -265,3 +265,37 @@ def test_xml_that_is_not_a_wordpress_export_fails_alone_and_clearly(tmp_path):
     assert f"written {good}" in result.output
     assert f"error: failed {bomb}#: the post has no title or no text" in result.output  # its entities never expanded
     assert len(list((tmp_path / "content").glob("*/article.md"))) == 1
+
+
+@pytest.fixture
+def page_server():
+    """A real HTTP server on 127.0.0.1 serving the test pages."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(PAGES))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_page_is_fetched_only_when_allowed_and_only_from_public_addresses(tmp_path, page_server, monkeypatch):
+    url = f"{page_server}/bridges.html"
+    out = tmp_path / "content"
+    refused = CliRunner().invoke(app, ["import", url, "--out", str(out)])
+    assert refused.exit_code == 1 and f"failed {url}: an address is fetched only with --allow-remote" in refused.output
+    private = CliRunner().invoke(app, ["import", url, "--out", str(out), "--allow-remote"])
+    assert private.exit_code == 1 and "127.0.0.1" in private.output and not out.exists()
+
+    from pressexport import remote
+    monkeypatch.setattr(remote, "is_public_address", lambda address: True)  # the local server plays a public host
+    fetched = CliRunner().invoke(app, ["import", url, "--out", str(out), "--allow-remote"])
+    assert fetched.exit_code == 0, fetched.output
+    fields, body = front_matter(out / "the-bridges-of-paris" / "article.md")
+    assert fields["canonical_url"] == "https://cityreview.example/2019/03/bridges-of-paris/"
+    assert "image" not in fields["cover"] and fields["cover"]["credit"] == "Jean Dupont"  # nothing copied from afar
+    assert "## The Pont Neuf, a paradoxical elder" in body

@@ -314,21 +314,24 @@ def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts
 
 
 Sources = Annotated[list[str], typer.Argument(
-    help="Scraped texts (.txt), web pages (.html, .htm) or folders of them, WordPress exports (.xml).",
-    show_default=False)]
+    help="Scraped texts (.txt), web pages (.html, .htm) or folders of them, WordPress exports (.xml), "
+         "or http(s) addresses of pages (with --allow-remote).", show_default=False)]
 ImportOut = Annotated[Path, typer.Option("--out", "-o", help="Folder to write <slug>/article.md into.")]
 Overwrite = Annotated[bool, typer.Option("--force", help="Overwrite articles that exist and differ (edited).")]
+FetchPages = Annotated[bool, typer.Option(
+    "--allow-remote", help="Fetch the pages given as http(s) addresses (10 s timeout, 20 MB cap, public "
+                           "addresses only). Off by default: nothing is fetched from the network.")]
 
 
 @app.command("import")
 def import_command(sources: Sources, out: ImportOut = Path("content"), force: Overwrite = False,
-                   quiet: Quiet = False) -> None:
+                   allow_remote: FetchPages = False, quiet: Quiet = False) -> None:
     """Turn back issues that are not Markdown into articles: OUT/<slug>/article.md with front matter, one
     line per article (written, unchanged, skipped or failed). Exit 1 if any failed."""
     from .importers.sources import import_sources
 
     failed = 0
-    for outcome in import_sources([Path(source) for source in sources], out, force=force):
+    for outcome in import_sources(sources, out, force=force, allow_remote=allow_remote):
         failed += outcome.failed
         if outcome.failed:
             typer.echo(f"error: {outcome.line()}", err=True)

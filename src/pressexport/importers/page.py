@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree, html as lxml_html
 
@@ -36,6 +36,21 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".t
 
 def draft_from_page(raw: bytes, path: Path) -> Draft:
     """The article in a saved page: metadata to the front matter, the main text as Markdown."""
+    return draft(raw, str(path), path.stem, beside(path))
+
+
+def draft_from_url(raw: bytes, url: str) -> Draft:
+    """The article in a page fetched from ``url``: its relative links and images made absolute (its
+    images are fetched at build time with --allow-remote, like any remote image)."""
+    name = PurePosixPath(urlsplit(url).path).stem or urlsplit(url).hostname or "article"
+    imported = draft(raw, url, name, lambda _src: None, base_url=url)
+    fields = imported.fields if "canonical_url" in imported.fields else {**imported.fields, "canonical_url": url}
+    return Draft(source=url, fields=fields, body=imported.body)
+
+
+def draft(raw: bytes, source: str, name: str, locate: Callable[[str], Path | None], *,
+          base_url: str = "") -> Draft:
+    """A page's article, whatever it came from."""
     import trafilatura
 
     original = parse(raw)
@@ -46,13 +61,24 @@ def draft_from_page(raw: bytes, path: Path) -> Draft:
     if not extracted:
         raise ValueError("no article text found in the page (is it an index or an empty page?)")
     body = safe_tree(extracted)
-    title = " ".join((getattr(meta, "title", None) or first_heading(body) or path.stem).split())
+    title = " ".join((getattr(meta, "title", None) or first_heading(body) or name).split())
     restore_captions(body, original)
-    text = article_text(body, title, beside(path))
+    if base_url:
+        absolute_addresses(body, base_url)
+    text = article_text(body, title, locate)
     fields = page_fields(meta, original, text.furniture, title, text.markdown)
     if text.cover and "cover" not in fields:
         fields["cover"] = text.cover
-    return Draft(source=str(path), fields=fields, body=text.markdown, images=tuple(text.images))
+    return Draft(source=source, fields=fields, body=text.markdown, images=tuple(text.images))
+
+
+def absolute_addresses(body: etree._Element, base_url: str) -> None:
+    """Relative links and image addresses of a fetched page, made absolute against its address."""
+    for element, attribute in [*((a, "href") for a in body.xpath(".//a[@href]")),
+                               *((img, "src") for img in body.xpath(".//img[@src]"))]:
+        value = element.get(attribute)
+        if not value.startswith("#"):
+            element.set(attribute, urljoin(base_url, value))
 
 
 @dataclass

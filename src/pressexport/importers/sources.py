@@ -3,6 +3,7 @@ never stopping the others. Only the files given (and, in a folder given, its pag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,15 +22,33 @@ class SourceError(PressexportError):
     """A source that cannot be imported: the message says why and what to do."""
 
 
-def import_sources(sources: list[Path], out: Path, *, force: bool = False) -> Iterator[Outcome]:
-    """Import every source into ``out``, yielding each article's outcome as it is written."""
+def import_sources(sources: list[str], out: Path, *, force: bool = False,
+                   allow_remote: bool = False) -> Iterator[Outcome]:
+    """Import every source (a path, or an http(s) address with ``allow_remote``) into ``out``, yielding
+    each article's outcome as it is written."""
     taken: set[str] = set()
     for source in sources:
         try:
-            for draft in drafts_from(source):
+            drafts = from_url(source, allow_remote) if is_url(source) else drafts_from(Path(source))
+            for draft in drafts:
                 yield draft if isinstance(draft, Outcome) else write_draft(draft, out, force=force, taken=taken)
         except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
             yield Outcome(str(source), "failed", reason=reason(exc))
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"(?i)^[a-z][a-z0-9+.-]*://", source))
+
+
+def from_url(url: str, allow_remote: bool) -> Iterator[Draft]:
+    """A page fetched from the web: only with --allow-remote, with the limits images have (http and https,
+    a 10 s deadline, 20 MB, public addresses only)."""
+    if not allow_remote:
+        raise SourceError("an address is fetched only with --allow-remote")
+    from ..remote import fetch
+    from .page import draft_from_url
+
+    yield draft_from_url(fetch(url), url)
 
 
 def drafts_from(source: Path) -> Iterator[Draft | Outcome]:
