@@ -171,6 +171,7 @@ def test_a_web_page_keeps_its_text_and_structure_and_drops_the_clutter(tmp_path)
     assert "> “A bridge is a street that happens to cross water.”" in body
     assert "- Pont des Arts, 1804" in body and "| Pont Alexandre III | 1900 |" in body
     assert "[the Zouave](https://en.wikipedia.org/wiki/Zouave)" in body
+    assert "[our piece on the floods](https://cityreview.example/2019/02/seine-floods/)" in body  # relative: made absolute
     assert "see the river at last.[^1]" in body and "[^1]: Built between 1578 and 1607." in body
     for clutter in ("Subscribe", "Share on", "comments", "Great post", "Advertisement", "Privacy", "You may also like",
                     "licensed under", "dataLayer"):

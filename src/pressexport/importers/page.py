@@ -31,6 +31,8 @@ BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "ta
           "dl", "hr")
 NOTE_REF = re.compile(r"^\[?\(?(\d{1,3})\)?\]?$")
 BACKLINK = re.compile(r"^[↩↑^]|^back$", re.IGNORECASE)
+MAX_PAGE_BYTES = 50 * 1024 * 1024  # a compressed page is not inflated beyond this
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".tif", ".tiff"}
 
 
@@ -65,11 +67,25 @@ def draft(raw: bytes, source: str, name: str, locate: Callable[[str], Path | Non
     restore_captions(body, original)
     if base_url:
         absolute_addresses(body, base_url)
+    resolve_relative_links(body, canonical_url(original, h_entry(original)))
     text = article_text(body, title, locate)
     fields = page_fields(meta, original, text.furniture, title, text.markdown)
     if text.cover and "cover" not in fields:
         fields["cover"] = text.cover
     return Draft(source=source, fields=fields, body=text.markdown, images=tuple(text.images))
+
+
+def resolve_relative_links(body: etree._Element, canonical: str) -> None:
+    """A saved page's relative links point into its site: made absolute against its own address, or kept
+    as their text when the page does not say where it lived (an article's links must lead somewhere)."""
+    for link in body.xpath(".//a[@href]"):
+        href = link.get("href")
+        if href.startswith("#") or urlsplit(href).scheme:
+            continue
+        if canonical:
+            link.set("href", urljoin(canonical, href))
+        else:
+            link.drop_tag()
 
 
 def absolute_addresses(body: etree._Element, base_url: str) -> None:
@@ -109,9 +125,14 @@ def article_text(body: etree._Element, title: str, locate: Callable[[str], Path 
 
 
 def parse(raw: bytes) -> etree._Element:
-    """The page as a tree, decoded as it declares (lxml reads the charset) and never fetching anything."""
+    """The page as a tree, never fetching anything. Its bytes are decoded by trafilatura's guess (UTF-8
+    when they are valid UTF-8, else the detected encoding): many saved pages declare no charset, or a
+    wrong one."""
+    from trafilatura.utils import decode_file
+
+    text = XML_DECLARATION.sub("", decode_file(raw, max_size=MAX_PAGE_BYTES), count=1)
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
-    root = lxml_html.document_fromstring(raw, parser=parser)
+    root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
     for element in root.xpath("//script | //style | //noscript | //template | //iframe | //object | //embed"):
         element.drop_tree()
     return root
