@@ -300,3 +300,30 @@ def test_a_page_is_fetched_only_when_allowed_and_only_from_public_addresses(tmp_
     assert fields["canonical_url"] == "https://cityreview.example/2019/03/bridges-of-paris/"
     assert "image" not in fields["cover"] and fields["cover"]["credit"] == "Jean Dupont"  # nothing copied from afar
     assert "## The Pont Neuf, a paradoxical elder" in body
+
+
+@pytest.mark.parametrize(("title", "heading", "site", "host", "expected"), [
+    ("Clymer workshop manual review | MoreBikes", "", "", "www.morebikes.co.uk", "Clymer workshop manual review"),
+    ("New York probes WeWork – TechCrunch", "", "TechCrunch", "techcrunch.com", "New York probes WeWork"),
+    ("Lexus goes topless with the LC500 - Auto News", "Lexus goes topless with the LC500", "", "autoindustriya.com",
+     "Lexus goes topless with the LC500"),
+    ("City Review | The bridges of Paris", "", "City Review", "", "The bridges of Paris"),
+    ("Tennis Podcast: Davis Cup Finals - and feelings are mixed", "", "The Telegraph", "telegraph.co.uk",
+     "Tennis Podcast: Davis Cup Finals - and feelings are mixed"),
+])
+def test_a_page_title_loses_the_sites_name_only(title, heading, site, host, expected):
+    from lxml import html as lxml_html
+
+    from pressexport.importers.page import page_title
+
+    page = lxml_html.document_fromstring(f"<html><body><h1>{heading}</h1><p>x</p></body></html>")
+    assert page_title(title, page, site, host) == expected
+
+
+def test_a_pages_text_outweighs_its_templates_language():
+    from pressexport.importers.page import text_language
+
+    german = "Die Brücken von Paris erzählen von vier Jahrhunderten Ingenieurskunst und von der Stadt am Fluss. " * 3
+    assert text_language("en", "Die Brücken", german) == "de"
+    assert text_language("de-AT", "Die Brücken", german) == "de-AT"  # agreeing: the page's own tag, region and all
+    assert text_language("fr", "Titre", "Trop court.") == "fr"

@@ -63,7 +63,8 @@ def draft(raw: bytes, source: str, name: str, locate: Callable[[str], Path | Non
     if not extracted:
         raise ValueError("no article text found in the page (is it an index or an empty page?)")
     body = safe_tree(extracted)
-    title = " ".join((getattr(meta, "title", None) or first_heading(body) or name).split())
+    title = page_title(getattr(meta, "title", None) or "", original, getattr(meta, "sitename", None) or "",
+                       getattr(meta, "hostname", None) or "") or " ".join((first_heading(body) or name).split())
     restore_captions(body, original)
     if base_url:
         absolute_addresses(body, base_url)
@@ -152,6 +153,42 @@ def safe(extracted: str) -> str:
                         clean_content_tags={"script", "style", "template", "textarea", "title", "noscript",
                                             "iframe", "object", "embed", "svg", "math", "select", "form"})
     return re.sub(r"<img(?![^>]*\ssrc=)[^>]*>", "", cleaned)  # an image whose address was refused
+
+
+TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·:»]|-{1,2}|::)\s+")
+
+
+def page_title(title: str, original: etree._Element, sitename: str, hostname: str) -> str:
+    """The article's title without the site's name that <title> adds ("… | TechCrunch", "… - 9to5Mac"):
+    the page's own heading when the title starts with it, else the title less a part naming the site."""
+    title = " ".join(title.split())
+    if not title:
+        return ""
+    for heading in original.xpath("//h1"):
+        text = " ".join(heading.text_content().split())
+        if len(text) >= 10 and title.startswith(text) and len(text) < len(title):
+            return text
+    parts = TITLE_SEPARATOR.split(title)
+    site = {squeezed(sitename), squeezed(hostname.removeprefix("www.").split(".")[0])} - {""}
+    if len(parts) > 1 and any(squeezed(parts[-1]) in site or name in squeezed(parts[-1]) for name in site):
+        return title[:title.rfind(parts[-1])].rstrip(" |–—·:»-")
+    if len(parts) > 1 and squeezed(parts[0]) in site:
+        return title[len(parts[0]):].lstrip(" |–—·:»-")
+    return title
+
+
+def squeezed(text: str) -> str:
+    """Letters and digits only, lower case: MoreBikes, morebikes.co.uk and "More Bikes" alike."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def text_language(declared: str, title: str, markdown: str) -> str:
+    """The page's declared language, unless its text plainly reads as another (a site's template in
+    English around an article in German); the detected one when the page declares none."""
+    detected = detect(title, markdown)
+    if detected and (not declared or detected.tag != declared.split("-")[0].lower()):
+        return detected.tag
+    return declared
 
 
 def first_heading(body: etree._Element) -> str:
@@ -377,7 +414,7 @@ def page_fields(meta, original: etree._Element, furniture: Furniture, title: str
     entry = h_entry(original)
     author = getattr(meta, "author", None) or entry.get("author")
     fields["authors"] = [name.strip() for name in re.split(r";|,| and ", author)] if author else furniture.authors
-    lang = page_language(original) or (detect(title, markdown).tag if detect(title, markdown) else "")
+    lang = text_language(page_language(original), title, markdown)
     if lang:
         fields["lang"] = lang
     when = parse_when(entry.get("published") or getattr(meta, "date", None) or "")
