@@ -327,3 +327,23 @@ def test_a_pages_text_outweighs_its_templates_language():
     assert text_language("en", "Die Brücken", german) == "de"
     assert text_language("de-AT", "Die Brücken", german) == "de-AT"  # agreeing: the page's own tag, region and all
     assert text_language("fr", "Titre", "Trop court.") == "fr"
+
+
+def test_a_folder_of_pages_skips_drafts_and_reads_nothing_outside(tmp_path):
+    posts = tmp_path / "medium-export" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "2018-05-20_bridges-abc.html").write_bytes((PAGES / "medium-post.html").read_bytes())
+    (posts / "draft_unfinished-def.html").write_bytes((PAGES / "bridges.html").read_bytes())
+    secret = tmp_path / "secret.html"
+    secret.write_text("<html><body><article><p>" + "A secret outside the export. " * 20 + "</p></article></body></html>")
+    (posts / "link.html").symlink_to(secret)
+    (posts / "empty.html").write_text("<html><body></body></html>")
+    result = CliRunner().invoke(app, ["import", str(posts), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    lines = sorted(result.output.splitlines())
+    assert lines[0].startswith(f"error: failed {posts / 'empty.html'}: no article text found")
+    assert lines[1] == f"error: failed {posts / 'link.html'}: a link to a file outside the folder; not read"
+    assert lines[2] == f"skipped {posts / 'draft_unfinished-def.html'}: a draft (Medium names its drafts draft_…)"
+    assert lines[3].startswith(f"written {posts / '2018-05-20_bridges-abc.html'} -> ")
+    assert len(lines) == 4
+    assert "secret" not in "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "content").rglob("*.md"))

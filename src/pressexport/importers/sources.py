@@ -55,11 +55,7 @@ def drafts_from(source: Path) -> Iterator[Draft | Outcome]:
     """The articles in one source: a scraped text, a page, a folder of pages, or a WordPress export (whose
     posts fail one by one)."""
     if source.is_dir():
-        pages = sorted(path for path in source.rglob("*") if path.suffix.lower() in PAGE_SUFFIXES and path.is_file())
-        if not pages:
-            raise SourceError("no .html pages in this folder")
-        for page in pages:
-            yield from drafts_from(page)
+        yield from folder_drafts(source)
         return
     suffix = source.suffix.lower()
     if suffix in TEXT_SUFFIXES:
@@ -77,6 +73,25 @@ def drafts_from(source: Path) -> Iterator[Draft | Outcome]:
     else:
         raise SourceError("not a source import knows (give .txt, .html or .htm files, a folder of "
                           "pages, or a WordPress export .xml)")
+
+
+def folder_drafts(folder: Path) -> Iterator[Draft | Outcome]:
+    """Every page under a folder (a site mirror, a Medium export's posts/), in name order; a page that
+    is a link to a file outside the folder is not read, and a Medium draft (draft_….html) is left out."""
+    inside = folder.resolve()
+    pages = sorted(path for path in folder.rglob("*") if path.suffix.lower() in PAGE_SUFFIXES and path.is_file())
+    if not pages:
+        raise SourceError("no .html pages in this folder")
+    for page in pages:
+        if inside not in page.resolve().parents:
+            yield Outcome(str(page), "failed", reason="a link to a file outside the folder; not read")
+        elif page.name.startswith("draft_"):
+            yield Outcome(str(page), "skipped", reason="a draft (Medium names its drafts draft_…)")
+        else:
+            try:
+                yield from drafts_from(page)
+            except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
+                yield Outcome(str(page), "failed", reason=reason(exc))
 
 
 def read_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
