@@ -248,6 +248,10 @@ def test_a_wordpress_export_gives_every_published_post(tmp_path):
     quais, quais_body = front_matter(tmp_path / "content" / "les-quais-de-la-seine" / "article.md")
     assert (quais["lang"], quais["authors"], quais["date"]) == ("fr", ["Paul Durand"], "2020-06-15")
     assert "tags" not in quais and "> « Paris est une fête. »" in quais_body
+    assert quais["related"] == [{"id": "lemondefr", "title": "Les bouquinistes, gardiens des quais",
+                                 "source": "lemonde.fr",
+                                 "url": "https://www.lemonde.fr/paris/article/2019/bouquinistes.html"}]
+    assert "\n\n[[related lemondefr]]\n\n" in quais_body and "iframe" not in quais_body and "<figure" not in quais_body
     report = build([tmp_path / "content"], BuildOptions(out_dir=tmp_path / "out"))
     assert report.ok, report.failures  # and without a warning
 

@@ -24,7 +24,7 @@ from ..langtags import is_language_tag
 from ..language import detect
 from ..licences import resolve_licence
 from . import Draft
-from .scraped import Furniture, licence_id
+from .scraped import Furniture, licence_id, related_id
 from .when import parse_when
 
 BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "table", "pre", "figure", "div",
@@ -246,11 +246,37 @@ def lift_furniture(body: etree._Element, furniture: Furniture) -> None:
             paragraph.getparent().replace(paragraph, replacement)
         elif not blocks:
             paragraph.drop_tree()
+    for quote in body.xpath(".//blockquote"):
+        embedded_card(quote, furniture)
     last = body.xpath(".//p[normalize-space()]")
     if last:
         furniture.take_end_mark([last[-1].text_content().rstrip()])
         if furniture.end_mark:
             strip_trailing(last[-1], furniture.end_mark)
+
+
+def embedded_card(quote: etree._Element, furniture: Furniture) -> None:
+    """A quotation that holds nothing but a link to another article (WordPress's embedded posts) is a
+    related-reading card: its title the link's text, its source the linked site."""
+    links = quote.xpath(".//a[@href]")
+    text = " ".join(quote.text_content().split())
+    if len(links) != 1 or " ".join(links[0].text_content().split()) != text or not text:
+        return
+    href = links[0].get("href", "")
+    host = (urlsplit(href).hostname or "").removeprefix("www.")
+    if not href.startswith(("http://", "https://")) or not host:
+        return
+    furniture.related.append({"id": related_id(host, furniture.related), "title": text, "source": host,
+                              "url": href})
+    holder = quote  # the card replaces the wrappers that hold nothing else (an embed's figure and div)
+    while holder.getparent() is not None and holder.getparent().tag in ("figure", "div") \
+            and holder.getparent().getparent() is not None \
+            and " ".join(holder.getparent().text_content().split()) == text:
+        holder = holder.getparent()
+    card = etree.Element("p")
+    card.text = f"[[related {furniture.related[-1]['id']}]]"
+    card.tail = holder.tail
+    holder.getparent().replace(holder, card)
 
 
 def strip_trailing(element: etree._Element, mark: str) -> None:
@@ -489,6 +515,8 @@ def page_licence(original: etree._Element, stated: str | None) -> str:
     candidates = original.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' license ')]/@href")
     candidates += [src for src in original.xpath("//img/@src")
                    if re.search(r"(?:licensebuttons\.net|i\.creativecommons\.org)/(?:l|p)/", src)]
+    candidates += original.xpath("//a[contains(@href, 'creativecommons.org/licenses/') or "
+                                 "contains(@href, 'creativecommons.org/publicdomain/')]/@href")  # a badge's link
     for candidate in candidates:
         badge = re.search(r"/(?:l|p)/([a-z-]+)/(\d\.\d)/", candidate)
         value = f"https://creativecommons.org/licenses/{badge[1]}/{badge[2]}/" if badge else candidate
