@@ -217,6 +217,30 @@ def test_a_hostile_page_brings_nothing_dangerous_and_reads_nothing_outside(tmp_p
     assert "<script" not in documents and "javascript:" not in documents and "passwd" not in documents
 
 
+def test_a_page_built_to_stall_the_run_fails_alone_and_the_others_are_written(tmp_path):
+    # libxml2 checks each attribute of a tag against the ones before it: 60,000 of them take minutes
+    stalling = tmp_path / "stalling.html"
+    stalling.write_text("<html><body><p " + " ".join(f'a{i}="x"' for i in range(60_000)) + ">Text.</p></body></html>")
+    result = CliRunner().invoke(app, ["import", str(stalling), str(SEED_TEXT), "--out", str(tmp_path / "content"),
+                                      "--timeout", "3", "--jobs", "2"])
+    assert result.exit_code == 1
+    assert f"failed {stalling}: took longer than 3 s and was stopped; give --timeout more seconds" in result.output
+    assert f"written {SEED_TEXT}" in result.output
+    assert [path.parent.name for path in (tmp_path / "content").glob("*/article.md")] == [
+        "what-is-behind-russias-sending-of-coronavirus-aid-to-italy"]
+
+
+def test_a_page_too_large_to_be_one_article_is_refused_before_it_is_read(tmp_path):
+    from pressexport.importers.page import MAX_PAGE_ELEMENTS
+
+    huge = tmp_path / "everything.html"
+    huge.write_text("<html><body><article>" + "<p>A line.</p>" * MAX_PAGE_ELEMENTS + "</article></body></html>")
+    result = CliRunner().invoke(app, ["import", str(huge), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    assert f"failed {huge}: {MAX_PAGE_ELEMENTS + 3:,} HTML elements, more than one article holds" in result.output
+    assert "split it into articles" in result.output and not (tmp_path / "content").exists()
+
+
 WXR = PROJECT / "tests" / "data" / "import" / "wordpress" / "city-review.wordpress.xml"
 
 

@@ -16,7 +16,7 @@ import typer
 from .version import __version__
 from .diagnostics import Diagnostic
 from .errors import InputError, PressexportError
-from .options import BatchOptions, BuildOptions, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
+from .options import IMPORT_TIMEOUT, BatchOptions, BuildOptions, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
 from .resources import use_shipped_fonts_only
 
 if TYPE_CHECKING:  # the engines load with the command that needs them, never at start-up
@@ -325,13 +325,15 @@ FetchPages = Annotated[bool, typer.Option(
 
 @app.command("import")
 def import_command(sources: Sources, out: ImportOut = Path("content"), force: Overwrite = False,
-                   allow_remote: FetchPages = False, quiet: Quiet = False) -> None:
+                   allow_remote: FetchPages = False, jobs: Jobs = 0, timeout: Timeout = IMPORT_TIMEOUT,
+                   memory_limit: MemoryLimit = BatchOptions.memory_mb, quiet: Quiet = False) -> None:
     """Turn back issues that are not Markdown into articles: OUT/<slug>/article.md with front matter, one
     line per article (written, unchanged, skipped or failed). Exit 1 if any failed."""
     from .importers.sources import import_sources
 
+    run = validated(BatchOptions, jobs=jobs, timeout=timeout, memory_mb=memory_limit)
     failed = 0
-    for outcome in import_sources(sources, out, force=force, allow_remote=allow_remote):
+    for outcome in import_sources(sources, out, force=force, allow_remote=allow_remote, run=run):
         failed += outcome.failed
         if outcome.failed:
             typer.echo(f"error: {outcome.line()}", err=True)

@@ -95,6 +95,11 @@ class BuildOptions:
             raise InputError(f"unknown format '{unknown[0]}'", hint=f"use {' or '.join(FORMATS)}")
 
 
+# import reads a source in a worker under this deadline by default: the largest page it accepts takes under a
+# minute to read, a page built to stall it (a hundred thousand attributes on one tag) many minutes
+IMPORT_TIMEOUT = 120.0
+
+
 @dataclass(frozen=True)
 class BatchOptions:
     """How a batch runs: how many workers, and the limits that keep one article from stopping the rest."""

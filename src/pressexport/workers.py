@@ -10,9 +10,7 @@ inherit the parent's threads (the progress display) or its open record.
 from __future__ import annotations
 
 import glob
-import logging
 import multiprocessing
-import resource
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -25,14 +23,10 @@ from typing import TYPE_CHECKING
 from .build import BuildReport, Built, build_into
 from .discover import Job
 from .options import BatchOptions, BuildOptions
+from .processes import START_METHOD, limit_memory, memory_limit, quiet_loggers, stopped_after
 
 if TYPE_CHECKING:
     from .eco import EcoReport
-
-# Workers start from a fork server: a fork of this process would copy the threads of the progress display
-# and of the pool itself, with whatever locks they hold. (Tests that change this process use "fork".)
-START_METHOD = "forkserver"
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -55,26 +49,12 @@ def build_job(job: Job, options: BuildOptions, memory_mb: int) -> Outcome:
                    time.perf_counter() - started)
 
 
-def memory_limit(memory_mb: int) -> str:
-    """How failures name the memory ceiling, and the option that raises it."""
-    return f"the memory ceiling of {memory_mb} MiB (--memory-limit)"
-
-
-def stopped_after(timeout: float) -> str:
-    """Why an article that ran out of time failed, and what to do if it is just long."""
-    return f"took longer than {timeout:g} s and was stopped; give --timeout more seconds if it is just very long"
-
-
 def warm_up(options: BuildOptions, memory_mb: int, ceiling: bool = True) -> None:
     """A new worker: its memory ceiling (unless it is a cluster's worker, which does more than build),
-    quiet loggers (diagnostics come back as values), and the engines its formats need, loaded once."""
+    quiet loggers, and the engines its formats need, loaded once."""
     if ceiling:
-        limit = memory_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    for name in ("pressexport", "weasyprint", "fontTools"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = [logging.NullHandler()]
-        logger.propagate = False
+        limit_memory(memory_mb)
+    quiet_loggers()
     from .backends import ECO, load
 
     try:

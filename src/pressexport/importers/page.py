@@ -32,6 +32,10 @@ BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "ta
 NOTE_REF = re.compile(r"^\[?\(?(\d{1,3})\)?\]?$")
 BACKLINK = re.compile(r"^[↩↑^]|^back$", re.IGNORECASE)
 MAX_PAGE_BYTES = 50 * 1024 * 1024  # a compressed page is not inflated beyond this
+# A long article page holds a few thousand elements (the benchmark's 181 news pages: at most 1,709; a long
+# encyclopaedia article: about 30,000). Extraction costs about a millisecond an element, so a page built to
+# stall an archive run (hundreds of thousands of paragraphs) is refused before it is read, not after minutes.
+MAX_PAGE_ELEMENTS = 60_000
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".tif", ".tiff"}
 
@@ -54,10 +58,13 @@ def draft(raw: bytes, source: str, name: str, locate: Callable[[str], Path | Non
           base_url: str = "") -> Draft:
     """A page's article, whatever it came from."""
     import trafilatura
+    from trafilatura.metadata import extract_metadata
 
     original = parse(raw)
     text = etree.tostring(original, encoding="unicode", method="html")
-    meta = trafilatura.bare_extraction(text, with_metadata=True, only_with_metadata=False)
+    # the metadata apart from the text: extracted together, trafilatura would resolve the text's links against
+    # the site's root (and a note's "#fn1" with them) instead of the page's address
+    meta = extract_metadata(text)
     extracted = trafilatura.extract(text, output_format="html", include_formatting=True, include_links=True,
                                     include_images=True, include_tables=True, include_comments=False)
     if not extracted:
@@ -110,7 +117,9 @@ class ArticleText:
 
 def safe_tree(html: str) -> etree._Element:
     """HTML (a page's kept text, a post's content) through ``safe``, as a <body> element."""
-    return lxml_html.fromstring(f"<html><body>{safe(html)}</body></html>").find("body")
+    root = lxml_html.fromstring(f"<html><body>{safe(html)}</body></html>")
+    check_size(root)
+    return root.find("body")
 
 
 def article_text(body: etree._Element, title: str, locate: Callable[[str], Path | None]) -> ArticleText:
@@ -134,9 +143,18 @@ def parse(raw: bytes) -> etree._Element:
     text = XML_DECLARATION.sub("", decode_file(raw, max_size=MAX_PAGE_BYTES), count=1)
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
     root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
+    check_size(root)
     for element in root.xpath("//script | //style | //noscript | //template | //iframe | //object | //embed"):
         element.drop_tree()
     return root
+
+
+def check_size(root: etree._Element) -> None:
+    """Refuse a page too large to be one article (see MAX_PAGE_ELEMENTS)."""
+    count = sum(1 for _ in root.iter())
+    if count > MAX_PAGE_ELEMENTS:
+        raise ValueError(f"{count:,} HTML elements, more than one article holds ({MAX_PAGE_ELEMENTS:,} at most): "
+                         "is it a whole site or a book? split it into articles and import those")
 
 
 def safe(extracted: str) -> str:

@@ -4,11 +4,13 @@ never stopping the others. Only the files given (and, in a folder given, its pag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import PressexportError
+from ..options import IMPORT_TIMEOUT, BatchOptions
 from . import Draft, Outcome
+from .pool import Task, read_all
 from .store import write_draft
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a page or a scraped text; an export of a whole site may be larger
@@ -22,17 +24,28 @@ class SourceError(PressexportError):
     """A source that cannot be imported: the message says why and what to do."""
 
 
-def import_sources(sources: list[str], out: Path, *, force: bool = False,
-                   allow_remote: bool = False) -> Iterator[Outcome]:
+def import_sources(sources: list[str], out: Path, *, force: bool = False, allow_remote: bool = False,
+                   run: BatchOptions = BatchOptions(timeout=IMPORT_TIMEOUT)) -> Iterator[Outcome]:
     """Import every source (a path, or an http(s) address with ``allow_remote``) into ``out``, yielding
-    each article's outcome as it is written."""
+    each article's outcome in the order given. Sources are read in worker processes (``run``: how many,
+    each source's deadline and memory ceiling); the articles are written here, one at a time."""
     taken: set[str] = set()
+    for item in read_all(tasks(sources, allow_remote), run):
+        yield item if isinstance(item, Outcome) else write_draft(item, out, force=force, taken=taken)
+
+
+def tasks(sources: list[str], allow_remote: bool) -> Iterator[Task | Outcome]:
+    """What is to be read, source by source (a folder's pages one by one); a source that cannot be read
+    at all is its failure already."""
     for source in sources:
         try:
-            drafts = from_url(source, allow_remote) if is_url(source) else drafts_from(Path(source))
-            for draft in drafts:
-                yield draft if isinstance(draft, Outcome) else write_draft(draft, out, force=force, taken=taken)
-        except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
+            if is_url(source):
+                yield fetched(source, allow_remote)
+            elif Path(source).is_dir():
+                yield from folder_tasks(Path(source))
+            else:
+                yield file_task(Path(source))
+        except (SourceError, PressexportError, ValueError, OSError) as exc:
             yield Outcome(str(source), "failed", reason=reason(exc))
 
 
@@ -40,42 +53,31 @@ def is_url(source: str) -> bool:
     return bool(re.match(r"(?i)^[a-z][a-z0-9+.-]*://", source))
 
 
-def from_url(url: str, allow_remote: bool) -> Iterator[Draft]:
-    """A page fetched from the web: only with --allow-remote, with the limits images have (http and https,
-    a 10 s deadline, 20 MB, public addresses only)."""
+def fetched(url: str, allow_remote: bool) -> Task:
+    """A page fetched from the web (here, with the limits images have: http and https, a 10 s deadline,
+    20 MB, public addresses only), to be read by a worker. Only with --allow-remote."""
     if not allow_remote:
         raise SourceError("an address is fetched only with --allow-remote")
     from ..remote import fetch
-    from .page import draft_from_url
 
-    yield draft_from_url(fetch(url), url)
+    return Task(url, read_url, (fetch(url), url))
 
 
-def drafts_from(source: Path) -> Iterator[Draft | Outcome]:
-    """The articles in one source: a scraped text, a page, a folder of pages, or a WordPress export (whose
-    posts fail one by one)."""
-    if source.is_dir():
-        yield from folder_drafts(source)
-        return
+def file_task(source: Path) -> Task:
+    """A scraped text, a page, or a WordPress export (whose deadline grows with its posts)."""
     suffix = source.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        from .scraped import draft_from_text
-
-        yield draft_from_text(read_text(source), str(source))
-    elif suffix in PAGE_SUFFIXES:
-        from .page import draft_from_page
-
-        yield draft_from_page(read_bytes(source), source)
-    elif suffix in EXPORT_SUFFIXES:
-        from .wordpress import drafts_from_export
-
-        yield from drafts_from_export(read_bytes(source, MAX_EXPORT_BYTES), source)
-    else:
-        raise SourceError("not a source import knows (give .txt, .html or .htm files, a folder of "
-                          "pages, or a WordPress export .xml)")
+        return Task(str(source), read_text_file, (source,))
+    if suffix in PAGE_SUFFIXES:
+        return Task(str(source), read_page, (source,))
+    if suffix in EXPORT_SUFFIXES:
+        raw = read_bytes(source, MAX_EXPORT_BYTES)
+        return Task(str(source), read_export, (raw, source), articles=max(1, raw.count(b"<item>")))
+    raise SourceError("not a source import knows (give .txt, .html or .htm files, a folder of "
+                      "pages, or a WordPress export .xml)")
 
 
-def folder_drafts(folder: Path) -> Iterator[Draft | Outcome]:
+def folder_tasks(folder: Path) -> Iterator[Task | Outcome]:
     """Every page under a folder (a site mirror, a Medium export's posts/), in name order; a page that
     is a link to a file outside the folder is not read, and a Medium draft (draft_….html) is left out."""
     inside = folder.resolve()
@@ -88,10 +90,41 @@ def folder_drafts(folder: Path) -> Iterator[Draft | Outcome]:
         elif page.name.startswith("draft_"):
             yield Outcome(str(page), "skipped", reason="a draft (Medium names its drafts draft_…)")
         else:
-            try:
-                yield from drafts_from(page)
-            except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
-                yield Outcome(str(page), "failed", reason=reason(exc))
+            yield Task(str(page), read_page, (page,))
+
+
+# The readers, run in a worker: each returns the source's drafts, or its failure as a value.
+
+def read_text_file(source: Path) -> list[Draft | Outcome]:
+    from .scraped import draft_from_text
+
+    return failing_alone(str(source), lambda: [draft_from_text(read_text(source), str(source))])
+
+
+def read_page(source: Path) -> list[Draft | Outcome]:
+    from .page import draft_from_page
+
+    return failing_alone(str(source), lambda: [draft_from_page(read_bytes(source), source)])
+
+
+def read_url(raw: bytes, url: str) -> list[Draft | Outcome]:
+    from .page import draft_from_url
+
+    return failing_alone(url, lambda: [draft_from_url(raw, url)])
+
+
+def read_export(raw: bytes, source: Path) -> list[Draft | Outcome]:
+    from .wordpress import drafts_from_export
+
+    return failing_alone(str(source), lambda: list(drafts_from_export(raw, source)))
+
+
+def failing_alone(source: str, read: Callable[[], list[Draft | Outcome]]) -> list[Draft | Outcome]:
+    """What ``read`` gives, or the one line that says why the source could not be read."""
+    try:
+        return read()
+    except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
+        return [Outcome(source, "failed", reason=reason(exc))]
 
 
 def read_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:

@@ -1,0 +1,65 @@
+"""Each source is read in a worker process, under a deadline and a memory ceiling: a hostile page (a hundred
+thousand attributes on one tag make libxml2 work for minutes) fails alone, with its reason, and the run goes
+on. Sources are read side by side, their outcomes reported in the order given (the slugs do not depend on
+which worker finished first)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+from ..options import BatchOptions
+from ..processes import START_METHOD, limit_memory, memory_limit, quiet_loggers, stopped_after
+from . import Draft, Outcome
+
+
+@dataclass(frozen=True)
+class Task:
+    """One source to read: its name for messages, the reader, what it reads, and how many articles it may
+    hold (a WordPress export's deadline is its posts' deadlines added up)."""
+
+    source: str
+    read: Callable[..., list[Draft | Outcome]]
+    args: tuple
+    articles: int = 1
+
+
+def read_all(tasks: Iterable[Task | Outcome], run: BatchOptions) -> Iterator[Draft | Outcome]:
+    """Every task's drafts (or failures), in order; outcomes decided without reading pass straight through."""
+    from pebble import ProcessPool  # a worker per core, replaced when it is stopped or dies
+
+    pool = ProcessPool(max_workers=run.workers, initializer=reader_worker, initargs=(run.memory_mb,),
+                       context=multiprocessing.get_context(START_METHOD))
+    try:
+        scheduled = [(task, pool.schedule(task.read, task.args, timeout=run.timeout * task.articles))
+                     if isinstance(task, Task) else (task, None) for task in tasks]
+        for task, future in scheduled:
+            yield from [task] if future is None else result(task, future, run)
+    finally:
+        pool.stop()
+        pool.join()
+
+
+def reader_worker(memory_mb: int) -> None:
+    """A reader's worker: batch's memory ceiling and quiet loggers (no engine to load)."""
+    limit_memory(memory_mb)
+    quiet_loggers()
+
+
+def result(task: Task, future, run: BatchOptions) -> list[Draft | Outcome]:
+    """A finished read; a deadline passed, a dead worker or an escaped error fail this source alone."""
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        reason = stopped_after(run.timeout * task.articles)
+    except ProcessExpired as exc:
+        reason = f"its worker stopped (exit code {exc.exitcode}); it may need more than {memory_limit(run.memory_mb)}"
+    except MemoryError:
+        reason = f"ran out of memory; it needs more than {memory_limit(run.memory_mb)}"
+    except Exception as exc:  # noqa: BLE001 - a reader's own bug: still one line, the others go on
+        reason = f"internal error ({type(exc).__name__}: {exc}); please report it with this file"
+    return [Outcome(task.source, "failed", reason=reason)]
