@@ -56,3 +56,19 @@ def test_words_and_fragments_are_long_enough(tmp_path):
     assert breaks
     for before, after in breaks:
         assert len(before) >= 3 and len(after) >= 3 and len(before + after) >= 6, (before, after)
+
+
+def test_link_text_breaks_only_between_words(tmp_path):
+    # A link's text once had overflow-wrap: anywhere: WeasyPrint then filled a line up to any letter of
+    # it ("Read the o / riginal article"). Only the printed address after it may break anywhere.
+    words = "reading several printed magazines during winter evenings remains".split()
+    body = "\n\n".join(
+        f"**{' '.join(words[:i % 8 + 1])}: read the [original article](https://example.com/{i}/the-piece) "
+        f"and [another linked phrase](https://example.org/{i}).**" for i in range(24))
+    text, _ = a5_text(tmp_path, body)
+    vocabulary = {*words, "read", "the", "original", "article", "and", "another", "linked", "phrase"}
+    body_text = text[text.index(words[0]):text.index("Credits")].replace(f"{HYPHEN}\n", "")  # hyphenated: fine
+    body_text = re.sub(r"page \d+ of \d+", "", body_text)  # the folios
+    fragments = [token.strip(":.") for token in body_text.split() if re.fullmatch(r"[a-z]+[:.]?", token)]
+    assert fragments and all(fragment.lower() in vocabulary for fragment in fragments), \
+        sorted(set(fragments) - vocabulary)
