@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pressexport.errors import UnknownLicence
+from pressexport.pages import rights_statement
 from pressexport.licences import ALL_RIGHTS_RESERVED, in_language, licence_ids, resolve_licence
 from pressexport.model import Licence
 
@@ -137,7 +138,17 @@ def test_all_rights_reserved_has_no_url() -> None:
     assert ALL_RIGHTS_RESERVED.id == "LicenseRef-All-rights-reserved"
     assert ALL_RIGHTS_RESERVED.name == "All rights reserved"
     assert ALL_RIGHTS_RESERVED.url is None
-    assert ALL_RIGHTS_RESERVED.rights_statement == "All rights reserved."
+    assert rights_statement(ALL_RIGHTS_RESERVED, "en") == "All rights reserved."
+
+
+def test_the_rights_statement_for_metadata_is_in_the_articles_language() -> None:
+    licence = resolve_licence("CC-BY-SA-4.0")
+    assert rights_statement(licence, "en-GB") == ("Licensed under Creative Commons Attribution-ShareAlike 4.0 "
+                                                  "International (CC BY-SA 4.0). "
+                                                  "https://creativecommons.org/licenses/by-sa/4.0/")
+    russian = rights_statement(licence, "ru")
+    assert russian.startswith("Распространяется по лицензии") and "4.0 Всемирная (CC BY-SA 4.0)" in russian
+    assert rights_statement(ALL_RIGHTS_RESERVED, "ru") == "Все права защищены."
 
 
 def test_unknown_licence_names_the_value_and_lists_valid_ids() -> None:

@@ -77,10 +77,14 @@ def test_a_russian_article_has_no_english_words_of_ours(tmp_path):
     with zipfile.ZipFile(epub) as book:
         text = " ".join("".join(etree.fromstring(book.read(name)).itertext())
                         for name in book.namelist() if name.endswith(".xhtml") and "fonts-licence" not in name)
-        summary = etree.fromstring(book.read("EPUB/content.opf")).findtext(
-            ".//{*}meta[@property='schema:accessibilitySummary']")
+        package = etree.fromstring(book.read("EPUB/content.opf"))
+        summary = package.findtext(".//{*}meta[@property='schema:accessibilitySummary']")
     pdf = next(p for p in report.written if p.suffix == ".pdf")
     printed = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    xmp = PdfReader(pdf).xmp_metadata.rdf_root.toxml()
+    for rights in (package.findtext(".//{*}rights"), xmp):  # the metadata's rights sentence too
+        assert "Распространяется по лицензии Creative Commons «Атрибуция» 4.0 Всемирная" in rights
+        assert "Licensed" not in rights
     for edition in (text, printed):
         assert "Авторы: Анна Петрова и Иван Иванов" in edition
         assert "Впервые опубликовано: апрель 2020" in edition and "в издании PMP Magazine." in edition

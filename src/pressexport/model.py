@@ -20,13 +20,6 @@ class Licence:
     url: str | None  # deed URL; None for "all rights reserved"
     deed: str  # one-line summary of what the licence allows
 
-    @property
-    def rights_statement(self) -> str:
-        """A sentence suitable for dc:rights and the PDF's XMP rights."""
-        if self.url is None:
-            return "All rights reserved."
-        return f"Licensed under {self.name} ({self.short}), {self.url}"
-
 
 @dataclass(frozen=True)
 class Cover:

@@ -112,6 +112,15 @@ def cover_credit_paragraph(article: Article, cover_shown: str) -> str:
     return f'<p class="cover-credit">{words("original_cover_photo", details=details)}{generated}</p>'
 
 
+def rights_statement(licence: Licence, lang: str) -> str:
+    """The licence as one plain sentence for metadata (dc:rights, the PDF's XMP rights), in the article's
+    language: 'Licensed under <name> (<short>). <deed address>' or 'All rights reserved.'"""
+    words, licence = words_for(lang), in_language(licence, lang)
+    if licence.url is None:
+        return words("all_rights_reserved")
+    return f"{words('licensed_under_short', licence=f'{licence.name} ({licence.short})')} {licence.url}"
+
+
 def licence_sentence(licence: Licence | None, words: Words) -> str:
     """'Licensed under CC BY-SA 4.0 (url).' or ''."""
     if licence is None:

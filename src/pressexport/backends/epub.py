@@ -14,7 +14,7 @@ from ebooklib import epub
 
 from ..images import GENERATED_COVER, generate_cover
 from ..words import words_for
-from ..pages import byline, publication_of
+from ..pages import byline, publication_of, rights_statement
 from ..accessibility import CONFORMANCE, AccessibilityReport, assess
 from ..atomic import write_atomic
 from ..errors import InputError
@@ -80,7 +80,7 @@ def new_book(article: Article) -> epub.EpubBook:
     for tag in article.tags:
         book.add_metadata("DC", "subject", tag)
     if article.licence is not None:
-        book.add_metadata("DC", "rights", article.licence.rights_statement)
+        book.add_metadata("DC", "rights", rights_statement(article.licence, article.lang))
         if article.licence.url:
             book.add_metadata(None, "meta", article.licence.url, {"property": "dcterms:license"})
     return book

@@ -15,7 +15,8 @@ import pydyf
 import weasyprint
 
 from ..version import __version__
-from ..pages import credits_page, print_note, publication_of, title_block
+from ..licences import ALL_RIGHTS_RESERVED
+from ..pages import credits_page, print_note, publication_of, rights_statement, title_block
 from ..atomic import write_atomic
 from ..fetcher import SandboxFetcher
 from ..model import Asset, RenderedArticle
@@ -194,7 +195,7 @@ def rights_xmp(article) -> bytes:
     url = licence.url if licence else None
     return XMP_RIGHTS.format(
         marked="False" if licence is None else "True",  # a licence, even "all rights reserved", marks rights
-        rights=escape(licence.rights_statement if licence else "All rights reserved."),
+        rights=escape(rights_statement(licence or ALL_RIGHTS_RESERVED, article.lang)),
         web_statement=f"<xmpRights:WebStatement>{escape(url)}</xmpRights:WebStatement>\n" if url else "",
         licence=f'<cc:license rdf:resource="{escape(url)}"/>\n' if url else "",
         digest=article.source_hash,
@@ -238,9 +239,10 @@ def head_metadata(rendered: RenderedArticle) -> str:
     meta = [("generator", f"pressexport {__version__}"), ("dcterms.created", edition_time(article).isoformat()),
             ("keywords", ", ".join(k.replace(",", " ") for k in keywords))]
     meta += [("author", name) for name in article.authors]
-    meta.append(("description", article.description or (licence.rights_statement if licence else "")))
+    rights = rights_statement(licence, article.lang) if licence else ""
+    meta.append(("description", article.description or rights))
     if licence is not None:
-        meta += [("rights", licence.rights_statement), ("license", licence.url or licence.name)]
+        meta += [("rights", rights), ("license", licence.url or licence.name)]
     meta.append(("source-sha256", article.source_hash))
     tags = [f'<meta name="{escape(name)}" content="{escape(value)}"/>' for name, value in meta if value]
     return f"<title>{escape(article.title)}</title>" + "".join(tags)
