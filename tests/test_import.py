@@ -342,14 +342,14 @@ def test_a_page_is_fetched_only_when_allowed_and_only_from_public_addresses(tmp_
 def test_a_page_title_loses_the_sites_name_only(title, heading, site, host, expected):
     from lxml import html as lxml_html
 
-    from pressexport.importers.page import page_title
+    from pressexport.importers.page_meta import page_title
 
     page = lxml_html.document_fromstring(f"<html><body><h1>{heading}</h1><p>x</p></body></html>")
     assert page_title(title, page, site, host) == expected
 
 
 def test_a_pages_text_outweighs_its_templates_language():
-    from pressexport.importers.page import text_language
+    from pressexport.importers.page_meta import text_language
 
     german = "Die Brücken von Paris erzählen von vier Jahrhunderten Ingenieurskunst und von der Stadt am Fluss. " * 3
     assert text_language("en", "Die Brücken", german) == "de"

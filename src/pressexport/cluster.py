@@ -35,7 +35,8 @@ from .issue import load_issue
 from .model import Input
 from .options import BatchOptions, BuildOptions
 from .source import load_article
-from .workers import Outcome, build_job, stopped_after, warm_up
+from .processes import stopped_after
+from .workers import Outcome, build_job, warm_up
 
 CONNECT_TIMEOUT = "10s"
 WATCH_EVERY = 2.0  # seconds between the client's looks at how long each article has been building

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import resource
+from concurrent.futures import TimeoutError as FutureTimeout
 
 # Workers start from a fork server: a fork of this process would copy the threads of the progress display
 # and of the pool itself, with whatever locks they hold. (Tests that change this process use "fork".)
@@ -34,3 +35,17 @@ def quiet_loggers() -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = [logging.NullHandler()]
         logger.propagate = False
+
+
+def why_stopped(exc: BaseException, timeout: float, memory_mb: int, doing: str) -> str | None:
+    """Why a worker's task failed when the worker itself was stopped (its deadline, a crash or the memory
+    ceiling), as the one line a user reads; None for any other error."""
+    from pebble import ProcessExpired
+
+    if isinstance(exc, FutureTimeout):
+        return stopped_after(timeout)
+    if isinstance(exc, ProcessExpired):
+        return f"its worker stopped (exit code {exc.exitcode}); it may need more than {memory_limit(memory_mb)}"
+    if isinstance(exc, MemoryError):
+        return f"ran out of memory while {doing}; it needs more than {memory_limit(memory_mb)}"
+    return None

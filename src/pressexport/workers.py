@@ -14,7 +14,6 @@ import multiprocessing
 import time
 import traceback
 from collections.abc import Iterable, Iterator
-from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING
 from .build import BuildReport, Built, build_into
 from .discover import Job
 from .options import BatchOptions, BuildOptions
-from .processes import START_METHOD, limit_memory, memory_limit, quiet_loggers, stopped_after
+from .processes import START_METHOD, limit_memory, memory_limit, quiet_loggers, why_stopped
 
 if TYPE_CHECKING:
     from .eco import EcoReport
@@ -86,21 +85,14 @@ class LocalPool:
 
     def outcome(self, future, job: Job) -> Outcome:
         """The outcome of a finished future; a timeout, a dead worker or an escaped error fail the job alone."""
-        from pebble import ProcessExpired
-
         try:
             return future.result()
-        except FutureTimeout:
-            reason = stopped_after(self.batch.timeout)
-        except ProcessExpired as exc:
-            reason = (f"its worker stopped (exit code {exc.exitcode}); it may need more than "
-                      f"{memory_limit(self.batch.memory_mb)}")
-        except MemoryError:
-            reason = f"ran out of memory while building it; it needs more than {memory_limit(self.batch.memory_mb)}"
         except Exception as exc:  # noqa: BLE001 - an error outside build_into's own net: still one line
-            return Outcome(job, failure=f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report "
-                           "it with this file (--verbose shows the traceback)",
-                           traceback="".join(traceback.format_exception(exc)))
+            reason = why_stopped(exc, self.batch.timeout, self.batch.memory_mb, "building it")
+            if reason is None:
+                return Outcome(job, failure=f"{job.path}: internal error ({type(exc).__name__}: {exc}); please "
+                               "report it with this file (--verbose shows the traceback)",
+                               traceback="".join(traceback.format_exception(exc)))
         remove_staged_files(job)
         return Outcome(job, failure=f"{job.path}: {reason}")
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from ..options import BatchOptions
-from ..processes import START_METHOD, limit_memory, memory_limit, quiet_loggers, stopped_after
+from ..processes import START_METHOD, limit_memory, quiet_loggers, why_stopped
 from . import Draft, Outcome
 
 
@@ -50,16 +49,9 @@ def reader_worker(memory_mb: int) -> None:
 
 def result(task: Task, future, run: BatchOptions) -> list[Draft | Outcome]:
     """A finished read; a deadline passed, a dead worker or an escaped error fail this source alone."""
-    from pebble import ProcessExpired
-
     try:
         return future.result()
-    except FutureTimeout:
-        reason = stopped_after(run.timeout * task.articles)
-    except ProcessExpired as exc:
-        reason = f"its worker stopped (exit code {exc.exitcode}); it may need more than {memory_limit(run.memory_mb)}"
-    except MemoryError:
-        reason = f"ran out of memory; it needs more than {memory_limit(run.memory_mb)}"
     except Exception as exc:  # noqa: BLE001 - a reader's own bug: still one line, the others go on
-        reason = f"internal error ({type(exc).__name__}: {exc}); please report it with this file"
+        reason = why_stopped(exc, run.timeout * task.articles, run.memory_mb, "reading it") or \
+            f"internal error ({type(exc).__name__}: {exc}); please report it with this file"
     return [Outcome(task.source, "failed", reason=reason)]

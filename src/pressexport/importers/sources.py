@@ -24,6 +24,11 @@ class SourceError(PressexportError):
     """A source that cannot be imported: the message says why and what to do."""
 
 
+# What fails one source, as its line (bad text is a ValueError, UnicodeDecodeError included); anything else
+# is a bug, reported as one
+READ_ERRORS = (PressexportError, ValueError, OSError)
+
+
 def import_sources(sources: list[str], out: Path, *, force: bool = False, allow_remote: bool = False,
                    run: BatchOptions = BatchOptions(timeout=IMPORT_TIMEOUT)) -> Iterator[Outcome]:
     """Import every source (a path, or an http(s) address with ``allow_remote``) into ``out``, yielding
@@ -45,7 +50,7 @@ def tasks(sources: list[str], allow_remote: bool) -> Iterator[Task | Outcome]:
                 yield from folder_tasks(Path(source))
             else:
                 yield file_task(Path(source))
-        except (SourceError, PressexportError, ValueError, OSError) as exc:
+        except READ_ERRORS as exc:
             yield Outcome(str(source), "failed", reason=reason(exc))
 
 
@@ -123,7 +128,7 @@ def failing_alone(source: str, read: Callable[[], list[Draft | Outcome]]) -> lis
     """What ``read`` gives, or the one line that says why the source could not be read."""
     try:
         return read()
-    except (SourceError, PressexportError, ValueError, UnicodeDecodeError, OSError) as exc:
+    except READ_ERRORS as exc:
         return [Outcome(source, "failed", reason=reason(exc))]
 
 
