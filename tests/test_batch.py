@@ -49,8 +49,9 @@ def test_a_bad_article_does_not_stop_the_others(tmp_path):
     folder = archive(tmp_path)
     seen = []
     report = batch(folder, epub_only(tmp_path / "out"),
-                   progress=lambda i, n, path, status, _said: seen.append((i, n, path.parent.name, status)))
+                   progress=lambda i, n, path, status, _said, why: seen.append((i, n, path.parent.name, status, why)))
     assert sorted((s[2], s[3]) for s in seen) == [("bad", "failed"), ("one", "built"), ("two", "built")]
+    assert [s[4] for s in seen if s[3] == "failed"] == report.failures  # a failed line carries its reason
     assert [s[:2] for s in seen] == [(1, 3), (2, 3), (3, 3)]
     assert len(report.failures) == 1 and "bad/article.md" in report.failures[0]
     assert built_names(report) == ["2019/one.epub", "2020/two.epub"]
@@ -172,7 +173,7 @@ def test_cli_batch_reports_progress_and_exit_code(tmp_path):
     result = CliRunner().invoke(app, ["batch", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "[1/3] " in result.output and "[3/3] " in result.output and result.output.count("] failed ") == 1
-    assert "2 article(s) built (4 file(s) written), 0 unchanged, 1 failed" in result.output
+    assert "2 articles built, 0 unchanged, 1 failed; 4 files written in " in result.output
     assert "Traceback" not in result.output
 
 
@@ -256,7 +257,7 @@ def test_a_killed_batch_leaves_no_partial_file_and_resumes(tmp_path):
     assert 2 <= len(done) < 12
     resumed = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    built, unchanged = map(int, re.search(r"(\d+) article\(s\) built .*, (\d+) unchanged", resumed.stdout).groups())
+    built, unchanged = map(int, re.search(r"(\d+) articles? built, (\d+) unchanged", resumed.stdout).groups())
     assert built + unchanged == 12 and 2 <= unchanged <= len(done)  # only what was missing is built again
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert len(list(out.rglob("*.pdf"))) == len(list(out.rglob("*.epub"))) == 12
@@ -298,3 +299,29 @@ def test_a_run_with_nothing_changed_reads_no_article_and_no_image(tmp_path):
     assert not [path for path in OPENED if path.startswith(str(folder))], OPENED
     os.utime(folder / "shared" / "map.png")  # touched, same bytes: hashed once, still unchanged
     assert len(batch(folder, options).unchanged) == 3
+
+
+@pytest.mark.expected_logs(r"the batch record is damaged")
+@pytest.mark.parametrize("page", [0, 1])  # the header (not a database any more), a page of the table
+def test_a_damaged_record_is_set_aside_with_one_line_and_every_edition_kept(tmp_path, page):
+    folder = archive(tmp_path)
+    shutil.rmtree(folder / "2020" / "bad")
+    out = tmp_path / "out"
+    command = ["batch", str(folder), "--out", str(out), "--formats", "epub"]
+    assert CliRunner().invoke(app, command).exit_code == 0
+    record = out / RECORD
+    with Record.open(out):
+        pass  # the WAL is checkpointed into the file
+    data = bytearray(record.read_bytes())
+    size = 4096
+    data[page * size:(page + 1) * size] = os.urandom(size)
+    record.write_bytes(bytes(data))
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "record is damaged" in line]
+    assert len(said) == 1 and said[0].startswith(f"warning: {record}: the batch record is damaged ("), result.output
+    assert "set aside as .pressexport-record.damaged.sqlite" in said[0]
+    assert "2 articles built, 0 unchanged" in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in out.rglob("*.epub")) == ["one.epub", "two.epub"]
+    assert (out / ".pressexport-record.damaged.sqlite").is_file()
+    assert "0 articles built, 2 unchanged" in CliRunner().invoke(app, command).output  # the new record holds

@@ -232,7 +232,9 @@ def test_a_broken_issue_file_fails_alone_and_its_articles_are_still_built(tmp_pa
     folder = issue_folder(tmp_path, ISSUE.replace("2049-3630", "2049-3631"))
     result = CliRunner().invoke(app, ["epub", str(tmp_path / "archive"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert f"error: {folder / 'issue.yaml'}:3: issn: ISSN 2049-3631 has a wrong check digit" in result.output
+    assert (f"error: issue 2020-04 not built: {folder / 'issue.yaml'}:3: issn: ISSN 2049-3631 has a wrong check "
+            "digit") in result.output
+    assert "its articles are built on their own" in result.output and "1 issue not built, 3 files written" in result.output
     assert outputs(tmp_path / "out") == ["2020-04/letters/a.epub", "2020-04/letters/b.epub", "2020-04/russia.epub"]
 
 
@@ -245,4 +247,40 @@ def test_the_batch_summary_counts_issues_apart_from_articles(tmp_path):
     write_article(tmp_path / "archive" / "loose", ARTICLE.format(title="Loose"))
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "archive"), "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("1 article(s) and 1 issue(s) built (4 file(s) written), 0 unchanged, 0 failed")
+    assert result.output.startswith("1 article built, 0 unchanged, 0 failed; 1 issue built, 0 unchanged, 0 not built; "
+                                    "4 files written in ")
+
+
+def archive_with_a_bad_article(tmp_path):
+    """An issue listing "*/article.md", one of whose articles has broken YAML."""
+    folder = tmp_path / "archive" / "2021" / "issue-08"
+    for name in ("good", "fine"):
+        write_article(folder / name, ARTICLE.format(title=name.title()))
+    write_article(folder / "bad", "---\ntitle: [unclosed\nlang: en\n---\n\nText.\n")
+    (folder / "issue.yaml").write_text('title: "Issue 8"\narticles: ["*/article.md"]\n', encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["batch", "epub"])
+def test_one_bad_article_leaves_its_issue_unbuilt_and_its_good_articles_built_alone(tmp_path, command):
+    from typer.testing import CliRunner
+
+    from pressexport.cli import app
+
+    folder = archive_with_a_bad_article(tmp_path)
+    out = tmp_path / "out"
+    extra = ["--formats", "epub"] if command == "batch" else []
+    result = CliRunner().invoke(app, [command, str(tmp_path / "archive"), "--out", str(out), *extra])
+    assert result.exit_code == 1, result.output
+    assert outputs(out) == ["2021/issue-08/fine.epub", "2021/issue-08/good.epub"]
+    said = [line for line in result.output.splitlines() if line.startswith("error: issue")]
+    assert len(said) == 1 and said[0].startswith(
+        "error: issue 2021/issue-08 not built: its article bad/article.md failed: "), result.output
+    assert "its articles are built on their own" in said[0]
+    assert f"error: {folder / 'bad' / 'article.md'}" in result.output  # the article's own line, in full
+    if command == "batch":
+        failed = [line for line in result.output.splitlines() if " failed " in line and line.startswith("[")]
+        assert len(failed) == 2 and all(line.split(": ", 1)[1].strip() for line in failed), failed
+        assert "2 articles built, 0 unchanged, 1 failed; 0 issues built, 0 unchanged, 1 not built" in result.output
+    else:
+        assert "1 article failed, 1 issue not built, 2 files written" in result.output

@@ -75,3 +75,24 @@ def test_full_disk_during_a_build_keeps_the_previous_edition_and_writes_no_half_
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert leftovers(out) == ["a.pdf"]
     assert (out / "a.pdf").read_bytes() == b"previous edition"
+
+
+def test_a_pdf_with_images_has_the_same_bytes_wherever_its_root_lies(tmp_path, monkeypatch):
+    # WeasyPrint names an image after its URL: an address under the root's own folder would differ per copy
+    from PIL import Image
+
+    from pressexport.build import BuildOptions, build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    pdfs = []
+    for place in ("one", "elsewhere/two"):
+        folder = tmp_path / place / "piece"
+        (folder / "images").mkdir(parents=True)
+        Image.new("RGB", (60, 40), (20, 90, 160)).save(folder / "images" / "map.png")
+        (folder / "article.md").write_text("---\ntitle: Maps\nlang: en\nlicence: CC-BY-4.0\n---\n\n"
+                                           "A map.\n\n![The map](images/map.png)\n", encoding="utf-8")
+        report = build([folder / "article.md"], BuildOptions(out_dir=tmp_path / place / "out", formats=("pdf",)))
+        assert report.ok, report.failures
+        pdfs.append((tmp_path / place / "out" / "piece.pdf").read_bytes())
+    assert b"/Subtype /Image" in pdfs[0] or b"/Subtype/Image" in pdfs[0]
+    assert pdfs[0] == pdfs[1]

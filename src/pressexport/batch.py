@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 from collections import Counter as Tally
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import BuildOptions, BuildReport, Built
+from .build import BuildOptions, BuildReport, Built, failure_line
 from .diagnostics import Diagnostic, collecting, counted, summary, warn
-from .discover import Job, plan
-from .record import Entry, Record, entry_for, source_unchanged, up_to_date
+from .discover import Job, fallback_jobs, plan
+from .record import Entry, Record, entry_for, source_unchanged, up_to_date, with_earlier_editions
 from .options import BatchOptions
 from .resources import styles_dir
 from .source import is_within
@@ -21,8 +22,8 @@ from .version import __version__
 if TYPE_CHECKING:
     from .workers import Outcome
 
-# (index, total, article, "built" | "unchanged" | "failed", the article's diagnostics)
-Progress = Callable[[int, int, Path, str, tuple[Diagnostic, ...]], None]
+# (index, total, article, "built" | "unchanged" | "failed", the article's diagnostics, why it failed)
+Progress = Callable[[int, int, Path, str, tuple[Diagnostic, ...], str], None]
 DEGRADING = ("image-missing", "cover-missing")  # what makes an edition worse than the one it replaces
 
 
@@ -32,7 +33,8 @@ class BatchReport(BuildReport):
 
     unchanged: list[Path] = field(default_factory=list)
     built: list[Path] = field(default_factory=list)  # articles built (their files are in ``written``)
-    skipped: list[Diagnostic] = field(default_factory=list)  # files found and refused (links out of the root)
+    # said before any article: files found and refused (links out of the root), a damaged record set aside
+    skipped: list[Diagnostic] = field(default_factory=list)
 
     def as_dict(self, seconds: float) -> dict:
         """The report as plain data (``--report-json``): what was built, skipped and failed, and why."""
@@ -51,28 +53,64 @@ def batch(folder: str | Path, options: BuildOptions = BuildOptions(), run: Batch
     The content root is ``options.root``, else the root of the last run into the same output folder when
     it holds ``folder`` (so one issue of an archive can be rebuilt on its own, with the archive's shared
     files and layout), else ``folder``. Each finished article is recorded at once, so a killed run
-    resumes where it stopped."""
+    resumes where it stopped. An issue that cannot be built (one of its articles fails) is reported, and
+    its articles are then built on their own."""
     folder = Path(folder)
     report = BatchReport()
-    with Record.open(options.out_dir) as record:
+    with collecting() as opening:
+        record = Record.open(options.out_dir)
+    report.skipped += opening
+    report.diagnostics += opening
+    with record, ExitStack() as stack:
         root = batch_root(folder, options.root, record)
         with collecting() as found:
-            jobs, report.failures = plan([folder], root, options.out_dir, recorded_slug(record), split=options.split)
+            jobs, report.failures, report.failed = plan([folder], root, options.out_dir, recorded_slug(record),
+                                                         split=options.split)
         report.skipped += found
         report.diagnostics += found
         record.set_root(root)
         settings = settings_digest(options)
         counter = Numbering(total=len(jobs), progress=progress)
-        stale = []
-        for job in jobs:
-            if not run.force and up_to_date(record.get(job.key), settings, job.root, options.out_dir):
-                report.unchanged.append(job.path)
-                counter.tell(job.path, "unchanged", ())
-            else:
-                stale.append(job)
-        if stale:
-            build_stale(stale, options, run, Recorder(report, record, settings, options.out_dir), counter)
+        recorder = Recorder(report, record, settings, options.out_dir, options.formats)
+        pool = Lazily(lambda: stack.enter_context(pool_for(options, run)))
+        pending = jobs
+        while pending:
+            members = build_stale(pending, options.out_dir, run.force, pool, recorder, counter)
+            pending, clashing, refused = fallback_jobs(members, jobs, recorded_slug(record))
+            report.failures += clashing
+            report.failed += refused
+            counter.total += len(refused)
+            for job, line in zip(refused, clashing):
+                counter.tell(job.path, "failed", (), line)
+            jobs += pending
+            counter.total += len(pending)
     return report
+
+
+def build_stale(jobs: list[Job], out_dir: Path, force: bool, pool: Lazily, recorder: Recorder,
+                counter: Numbering) -> list[Job]:
+    """Skip the jobs that are up to date, build the others in the workers (largest first) and record each as
+    it finishes; returns the articles of the issues that failed, to be built on their own."""
+    stale = []
+    for job in jobs:
+        if not force and up_to_date(recorder.record.get(job.key), recorder.settings, job.root, out_dir,
+                                    recorder.formats):
+            recorder.report.unchanged.append(job.path)
+            counter.tell(job.path, "unchanged", ())
+        else:
+            stale.append(job)
+    if not stale:
+        return []
+    from .workers import remove_staged_files  # the engines' modules load only when there is work
+
+    for job in stale:
+        remove_staged_files(job)  # left by a run that was killed while writing
+    members = []
+    for outcome in pool().run(sorted(stale, key=source_size, reverse=True)):
+        status, diagnostics = recorder.take(outcome)
+        counter.tell(outcome.job.path, status, diagnostics, recorder.report.failures[-1] if status == "failed" else "")
+        members += outcome.job.members if status == "failed" else ()
+    return members
 
 
 def recorded_slug(record: Record) -> Callable[[Job], str | None]:
@@ -83,17 +121,16 @@ def recorded_slug(record: Record) -> Callable[[Job], str | None]:
     return known
 
 
-def build_stale(jobs: list[Job], options: BuildOptions, run: BatchOptions, recorder: Recorder,
-                counter: Numbering) -> None:
-    """Build the stale jobs in the workers, largest first; record each as it finishes."""
-    from .workers import remove_staged_files  # the engines' modules load only when there is work
+class Lazily:
+    """A value made on first use (the worker pool: a batch with nothing to build starts no worker)."""
 
-    for job in jobs:
-        remove_staged_files(job)  # left by a run that was killed while writing
-    with pool_for(options, run) as pool:
-        for outcome in pool.run(sorted(jobs, key=source_size, reverse=True)):
-            status, diagnostics = recorder.take(outcome)
-            counter.tell(outcome.job.path, status, diagnostics)
+    def __init__(self, make: Callable[[], object]):
+        self.make, self.made = make, None
+
+    def __call__(self):
+        if self.made is None:
+            self.made = self.make()
+        return self.made
 
 
 def pool_for(options: BuildOptions, run: BatchOptions):
@@ -123,11 +160,11 @@ class Numbering:
     progress: Progress | None
     done: int = 0
 
-    def tell(self, path: Path, status: str, diagnostics: tuple[Diagnostic, ...]) -> None:
-        """One more article done."""
+    def tell(self, path: Path, status: str, diagnostics: tuple[Diagnostic, ...], reason: str = "") -> None:
+        """One more article done (a failed one with the line that says why)."""
         self.done += 1
         if self.progress:
-            self.progress(self.done, self.total, path, status, diagnostics)
+            self.progress(self.done, self.total, path, status, diagnostics, reason)
 
 
 @dataclass
@@ -138,12 +175,14 @@ class Recorder:
     record: Record
     settings: str
     out_dir: Path
+    formats: tuple[str, ...]
 
     def take(self, outcome: Outcome) -> tuple[str, tuple[Diagnostic, ...]]:
         """Report and record one outcome; returns its status and diagnostics."""
         report, job = self.report, outcome.job
         if outcome.built is None:
-            report.failures.append(outcome.failure)
+            report.failed.append(job)
+            report.failures.append(failure_line(job, outcome.failure))
             report.tracebacks += [outcome.traceback] if outcome.traceback else []
             return "failed", ()
         built = outcome.built
@@ -153,9 +192,9 @@ class Recorder:
         report.written += built.written
         report.built.append(job.path)
         report.eco.update(outcome.eco)
-        self.record.put(job.key, entry_for(job.slug or "", built.inputs, built.written, diagnostics,
-                                           settings=self.settings, root=job.root, out_dir=self.out_dir,
-                                           seconds=outcome.seconds))
+        entry = entry_for(job.slug or "", built.inputs, built.written, diagnostics, settings=self.settings,
+                          root=job.root, out_dir=self.out_dir, seconds=outcome.seconds)
+        self.record.put(job.key, with_earlier_editions(entry, self.record.get(job.key), self.out_dir))
         return "built", diagnostics
 
 
@@ -183,8 +222,9 @@ def degraded(previous: Entry | None, built: Built, job: Job) -> tuple[Diagnostic
 
 def settings_digest(options: BuildOptions) -> str:
     """What else decides the editions: the version, the options, every stylesheet's bytes, and each font
-    file's size and time (fonts are megabytes that change only with a new version or by hand)."""
-    digest = hashlib.sha256(f"{__version__}|{options.formats}|{options.pdf}|{options.epub}|"
+    file's size and time (fonts are megabytes that change only with a new version or by hand). The formats
+    are not in it: an entry says which editions it holds."""
+    digest = hashlib.sha256(f"{__version__}|{options.pdf}|{options.epub}|"
                             f"{options.allow_remote}|{options.split}".encode())
     for style in sorted(p for p in styles_dir().rglob("*") if p.is_file()):
         digest.update(style.relative_to(styles_dir()).as_posix().encode())

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .atomic import write_all_atomic
 from .backends import ECO, ISSUE_BACKENDS, load
 from .options import BuildOptions, EpubOptions, PdfOptions
 from .diagnostics import Diagnostic, collecting
-from .discover import Job, plan
-from .errors import PressexportError
+from .discover import Job, fallback_jobs, issue_not_built, plan
+from .errors import PressexportError, missing_library
 from .model import Input, RenderedArticle
 from .issue import load_issue
 from .source import load_article
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .eco import EcoReport
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 @dataclass
 class BuildReport:
@@ -29,6 +31,7 @@ class BuildReport:
 
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    failed: list[Job] = field(default_factory=list)  # the articles and issues that failed while building
     eco: dict[Path, EcoReport] = field(default_factory=dict)  # eco PDF written → its figures against the standard
     tracebacks: list[str] = field(default_factory=list)  # of internal errors (our bugs), for --verbose
     diagnostics: list[Diagnostic] = field(default_factory=list)  # every warning, in build order
@@ -68,11 +71,17 @@ def build(paths: list[str | Path], options: BuildOptions = BuildOptions()) -> Bu
     """Build every requested format for every article; one bad article does not stop the others."""
     report = BuildReport()
     with collecting() as found:
-        jobs, failures = plan([Path(p) for p in paths], options.root, options.out_dir, split=options.split)
+        jobs, failures, report.failed = plan([Path(p) for p in paths], options.root, options.out_dir,
+                                             split=options.split)
     report.failures += failures
     report.diagnostics += found
-    for job in jobs:
-        build_into(report, job, options)
+    pending = jobs
+    while pending:
+        members = [member for job in pending if build_into(report, job, options) is None for member in job.members]
+        pending, clashing, refused = fallback_jobs(members, jobs)
+        report.failures += clashing
+        report.failed += refused
+        jobs += pending
     return report
 
 
@@ -84,23 +93,45 @@ def build_into(report: BuildReport, job: Job, options: BuildOptions, memory_limi
         try:
             built = build_one(job, options, report.eco)
         except PressexportError as exc:
-            report.failures.append(exc.one_line())
-            return None
+            return failed(report, job, exc.one_line())
+        except ImportError as exc:  # an incomplete install, not the article's fault
+            return failed(report, job, f"{job.path}: not built: {missing_library(exc)}")
         except MemoryError:
-            report.failures.append(f"{job.path}: ran out of memory while building it"
-                                   + (f"; it needs more than {memory_limit}" if memory_limit else ""))
-            return None
+            return failed(report, job, f"{job.path}: ran out of memory while building it"
+                          + (f"; it needs more than {memory_limit}" if memory_limit else ""))
         except Exception as exc:  # an engine bug must not stop the other articles
             log.debug("internal error on %s", job.path, exc_info=True)
             report.tracebacks.append(traceback.format_exc())
-            report.failures.append(f"{job.path}: internal error ({type(exc).__name__}: {exc}); "
-                                   "please report it with this file (--verbose shows the traceback)")
-            return None
+            return failed(report, job, f"{job.path}: internal error ({type(exc).__name__}: {exc}); "
+                          "please report it with this file (--verbose shows the traceback)")
         finally:
             report.diagnostics += diagnostics
     built = replace(built, diagnostics=tuple(diagnostics))
     report.written += built.written
     return built
+
+
+def failed(report: BuildReport, job: Job, reason: str) -> None:
+    """Count a job as failed, with its line: an issue's says that the issue was not built."""
+    report.failed.append(job)
+    report.failures.append(failure_line(job, reason))
+
+
+def failure_line(job: Job, reason: str) -> str:
+    """The line of a failed job: an issue's names the issue, says it was not built, and whether its articles
+    are built on their own."""
+    return issue_not_built(job, reason, members_built=bool(job.members)) if job.kind == "issue" else reason
+
+
+class ArticleFailed(PressexportError):
+    """An article of an issue could not be read or rendered: the issue is not built."""
+
+    def __init__(self, article: Path, issue_folder: Path, error: PressexportError):
+        try:
+            name = article.relative_to(issue_folder).as_posix()
+        except ValueError:
+            name = str(article)
+        super().__init__(f"its article {name} failed: {error.one_line().splitlines()[0]}")
 
 
 @dataclass(frozen=True)
@@ -132,8 +163,9 @@ def build_issue(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoRepo
     from .core.media import input_record
 
     issue = load_issue(job.path.parent, job.root)
-    rendered = [render_article(load_article(path, root=job.root), allow_remote=options.allow_remote)
-                for path in issue.articles]
+    articles = [member(lambda: load_article(path, root=job.root), path, issue.folder) for path in issue.articles]
+    rendered = [member(lambda: render_article(article, allow_remote=options.allow_remote), article.path,
+                       issue.folder) for article in articles]
     outputs = {}
     for name in options.formats:
         target = job.out_dir / f"{job.slug}.{name}"
@@ -148,6 +180,15 @@ def build_issue(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoRepo
                                                             options.pdf if name == "pdf" else options.epub)
     inputs = {item.path: item for item in (input_record(issue.file), *(i for r in rendered for i in r.inputs))}
     return Built(write_all_atomic(outputs), tuple(inputs.values()))
+
+
+def member(step: Callable[[], T], article: Path, issue_folder: Path) -> T:
+    """One step of an issue's article (every article is read before any is rendered, so a bad one costs no
+    render); its error says which article sank the issue."""
+    try:
+        return step()
+    except PressexportError as exc:
+        raise ArticleFailed(article, issue_folder, exc) from exc
 
 
 def with_eco_suffix(standard: Path) -> Path:

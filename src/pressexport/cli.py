@@ -80,6 +80,8 @@ EcoImageMode = Annotated[Optional[EcoImages], typer.Option(
     "--eco-images", case_sensitive=False, show_default=False,
     help=f"Eco edition images: {' or '.join(mode.value for mode in EcoImages)} (greyscale and reduced, or dropped "
          "with their captions and credits kept; default grey).")]
+Formats = Annotated[str, typer.Option(
+    "--formats", metavar="pdf,epub", help="The editions to write: pdf, epub or both, comma-separated.")]
 Report = Annotated[bool, typer.Option(
     "--report", help="With --eco: print the pages, sheets and toner of both editions, measured on the files.")]
 
@@ -138,6 +140,11 @@ def pdf_options(page_size: PageSize, variant: PdfVariant | None, eco: EcoChoice)
     return validated(PdfOptions, page_size=page_size, variant=variant, **eco.pdf_fields())
 
 
+def chosen_formats(given: str) -> tuple[str, ...]:
+    """``--formats pdf,epub`` as a tuple, in the order given (usage errors are said by BuildOptions)."""
+    return tuple(dict.fromkeys(name.strip().lower() for name in given.split(",") if name.strip())) or BOTH
+
+
 def build_options(formats: tuple[str, ...], out: Path, root: Path | None, *, pdf: PdfOptions = PdfOptions(),
                   embed_fonts: bool = False, allow_remote: bool = False, split: bool = False) -> BuildOptions:
     """The options of the whole build, checked once (usage errors exit with 2)."""
@@ -173,7 +180,9 @@ def run(invocation: Invocation) -> None:
     print_written(result, invocation.quiet)
     print_failures(result, invocation.verbose)
     if result.failures and not invocation.quiet:
-        typer.echo(f"{len(result.failures)} article(s) failed, {len(result.written)} file(s) written", err=True)
+        from .console import failures_summary
+
+        typer.echo(failures_summary(result), err=True)
     print_eco(result, invocation.quiet, invocation.report)
     raise typer.Exit(0 if result.ok else 1)
 
@@ -195,8 +204,7 @@ def run_batch(invocation: Invocation, run: BatchOptions, report_json: Path | Non
     seconds = time.perf_counter() - started
     print_diagnostics(result.skipped, invocation)
     print_failures(result, invocation.verbose)
-    lines = batch_summary(result.built, len(result.written), len(result.unchanged), len(result.failures),
-                          result.diagnostics, seconds)
+    lines = batch_summary(result, seconds)
     for line in lines[: None if not invocation.quiet else 1]:
         typer.echo(line)
     if report_json is not None:
@@ -252,15 +260,15 @@ def print_eco(report: BuildReport, quiet: bool, details: bool) -> None:
 
 
 @app.command("build")
-def build_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
-                  pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
-                  eco_images: EcoImageMode = None, report: Report = False, embed_fonts: EmbedFonts = False,
-                  allow_remote: AllowRemote = False, split: Split = False, quiet: Quiet = False,
-                  verbose: Verbose = False) -> None:
+def build_command(paths: Paths, out: Out = OUTPUT, root: Root = None, formats: Formats = "pdf,epub",
+                  page_size: Size = PageSize.a4, pdf_variant: Variant = None, eco: Eco = False,
+                  eco_columns: EcoColumns = None, eco_images: EcoImageMode = None, report: Report = False,
+                  embed_fonts: EmbedFonts = False, allow_remote: AllowRemote = False, split: Split = False,
+                  quiet: Quiet = False, verbose: Verbose = False) -> None:
     """Write the PDF and the EPUB edition of each article (and of each issue) into the output folder."""
     use_shipped_fonts_only()
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote,
+    options = build_options(chosen_formats(formats), out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote,
                             split=split)
     run(Invocation(paths, options, quiet, verbose, report))
 
@@ -278,7 +286,8 @@ def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: S
 
 
 @app.command("batch")
-def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
+def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, formats: Formats = "pdf,epub",
+                  page_size: Size = PageSize.a4,
                   pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
                   eco_images: EcoImageMode = None, report: Report = False, embed_fonts: EmbedFonts = False,
                   allow_remote: AllowRemote = False, split: Split = False, force: Force = False, jobs: Jobs = 0,
@@ -295,8 +304,8 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, page_siz
         typer.echo(f"error: {folder}: not a folder; give the folder that holds the articles", err=True)
         raise typer.Exit(2)
     pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(BOTH, out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote,
-                            split=split)
+    options = build_options(chosen_formats(formats), out, root, pdf=pdf, embed_fonts=embed_fonts,
+                            allow_remote=allow_remote, split=split)
     run = validated(BatchOptions, jobs=jobs, timeout=timeout, memory_mb=memory_limit,
                     renders_per_worker=renders_per_worker, force=force, scheduler=scheduler)
     if scheduler is not None:

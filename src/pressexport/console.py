@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections import Counter as Tally
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from .diagnostics import Diagnostic, counted, summary
+from .diagnostics import Diagnostic, counted, plural, summary
 from .issue import ISSUE_FILE
+
+if TYPE_CHECKING:
+    from .batch import BatchReport
+    from .build import BuildReport
 
 ALWAYS_SAID = {"degraded"}  # batch diagnostics printed in full even without --verbose (the rest are counted)
 
@@ -47,17 +53,20 @@ class BatchDisplay:
         if self.bar is not None:
             self.bar.stop()
 
-    def article(self, index: int, total: int, path: Path, status: str, diagnostics: tuple[Diagnostic, ...]) -> None:
-        """One article done: a line (or the bar moves); its failures and the warnings always said, in full."""
+    def article(self, index: int, total: int, path: Path, status: str, diagnostics: tuple[Diagnostic, ...],
+                reason: str = "") -> None:
+        """One article done: a line (or the bar moves); its failures, with their reason, and the warnings
+        always said, in full."""
         self.statuses[status] += 1
         said = diagnostics if self.verbose else tuple(d for d in diagnostics if d.code in ALWAYS_SAID)
         if self.bar is not None:
             self.advance(index, total)
             if status == "failed":
-                self.say(f"failed {path}")
+                self.say(f"failed {path}: {first_line(reason, path)}")
         elif not self.quiet or status == "failed":
             counts = f" with {summary(counted(diagnostics))}" if diagnostics else ""
-            self.say(f"[{index}/{total}] {status:9} {path}{counts}")
+            why = f": {first_line(reason, path)}" if status == "failed" else ""
+            self.say(f"[{index}/{total}] {status:9} {path}{counts}{why}")
         for diagnostic in said:
             if not self.quiet:
                 self.say(f"{diagnostic.severity}: {diagnostic.one_line()}")
@@ -78,15 +87,39 @@ class BatchDisplay:
             typer.echo(line, err=True)
 
 
-def batch_summary(built: list[Path], written: int, unchanged: int, failed: int, diagnostics: list[Diagnostic],
-                  seconds: float) -> list[str]:
-    """The closing lines: the counts (issues apart from articles), the time, and the warnings by kind."""
-    issues = sum(1 for path in built if path.name == ISSUE_FILE)
-    what = f"{len(built) - issues} article(s)" + (f" and {issues} issue(s)" if issues else "")
-    rate = f" ({len(built) / seconds:.1f} built/s)" if built and seconds else ""
-    lines = [f"{what} built ({written} file(s) written), {unchanged} unchanged, {failed} failed "
-             f"in {seconds:.1f} s{rate}"]
-    if diagnostics:
-        lines.append(f"warnings: {summary(counted(diagnostics))}")
+def first_line(reason: str, path: Path) -> str:
+    """A failure's first line, without the file name the progress line already gives."""
+    line = reason.splitlines()[0] if reason else "see the error below"
+    return line.removeprefix(f"{path}: ")
+
+
+def batch_summary(report: BatchReport, seconds: float) -> list[str]:
+    """The closing lines: articles and issues counted apart, the files written, the time, and the warnings
+    by kind."""
+    articles, issues = (Tally(), Tally())
+    for status, paths in (("built", report.built), ("unchanged", report.unchanged),
+                          ("failed", [job.path for job in report.failed])):
+        for path in paths:
+            (issues if path.name == ISSUE_FILE else articles)[status] += 1
+    failed_articles = len(report.failures) - issues["failed"]  # a failure found before a job (a bad path) too
+    parts = [f"{plural(articles['built'], 'article')} built, {articles['unchanged']} unchanged, {failed_articles} failed"]
+    if sum(issues.values()):
+        parts.append(f"{plural(issues['built'], 'issue')} built, {issues['unchanged']} unchanged, "
+                     f"{issues['failed']} not built")
+    built = len(report.built)
+    rate = f" ({built / seconds:.1f} built/s)" if built and seconds else ""
+    lines = ["; ".join(parts) + f"; {plural(len(report.written), 'file')} written in {seconds:.1f} s{rate}"]
+    if report.diagnostics:
+        lines.append(f"warnings: {summary(counted(report.diagnostics))}")
     return lines
 
+
+def failures_summary(report: BuildReport) -> str:
+    """What a build that failed in part says last: how many articles failed and issues were not built, and
+    how many files were written."""
+    issues = sum(1 for job in report.failed if job.kind == "issue")
+    articles = len(report.failures) - issues
+    parts = [plural(articles, "article") + " failed"] if articles or not issues else []
+    if issues:
+        parts.append(plural(issues, "issue") + " not built")
+    return ", ".join([*parts, plural(len(report.written), "file") + " written"])

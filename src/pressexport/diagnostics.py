@@ -93,3 +93,8 @@ def summary(counts: Counter[str]) -> str:
         name = names.get(code, {"one": code, "many": code})
         parts.append(f"{count} {name['one'] if count == 1 else name['many']}")
     return ", ".join(parts)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 sheet', '2 sheets'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -36,6 +36,17 @@ class Job:
     key: str  # the article's path under the root (POSIX): its name in the batch record
     slug: str | None = None  # what its editions are named after (None until planned, or when unreadable)
     kind: str = "article"  # or "issue": ``path`` is then the issue's issue.yaml
+    # an issue's articles as jobs of their own (slugs unread): built alone when the issue cannot be built
+    members: tuple[Job, ...] = ()
+    failure: str = ""  # why the job cannot be built at all (an issue file that cannot be read)
+
+    @property
+    def label(self) -> str:
+        """How lines name the job: an issue by its folder under the root, an article by its file."""
+        if self.kind != "issue":
+            return str(self.path)
+        folder = Path(self.key).parent
+        return folder.as_posix() if folder != Path(".") else self.path.parent.resolve().name
 
 
 def content_root(given: Path, root: Path | None) -> Path:
@@ -118,30 +129,32 @@ def refuse(path: Path, target: Path, root: Path, kind: str) -> None:
 
 def plan(paths: list[Path], root: Path | None, out_dir: Path,
          known_slug: Callable[[Job], str | None] = lambda job: None, *,
-         split: bool = False) -> tuple[list[Job], list[str]]:
-    """The jobs for the paths given (files or folders), and the failures found before any rendering:
-    a file outside its root, a folder that is not under ``--root``, an issue file that cannot be read,
-    editions that would share a file. An article an issue lists is built as part of the issue, and on its
-    own too only with ``split``. ``known_slug`` answers for an article whose slug is known without reading
-    it (the batch record)."""
+         split: bool = False) -> tuple[list[Job], list[str], list[Job]]:
+    """The jobs for the paths given (files or folders), the failures found before any rendering (a file
+    outside its root, a folder that is not under ``--root``, an issue file that cannot be read, editions that
+    would share a file), and the jobs those failures stopped. An article an issue lists is built as part of
+    the issue, and on its own too only with ``split`` (or when the issue cannot be built). ``known_slug``
+    answers for an article whose slug is known without reading it (the batch record)."""
     jobs: list[Job] = []
     failures: list[str] = []
+    failed: list[Job] = []
     for given in paths:
         try:
-            found, problems = jobs_for(Path(given), root, out_dir, split)
+            found, unreadable = jobs_for(Path(given), root, out_dir, split)
             jobs += found
-            failures += problems
+            failed += unreadable
         except PressexportError as exc:
             failures.append(exc.one_line())
+    failures += [issue_not_built(job, job.failure, members_built=True) for job in failed]
     jobs = [job if job.kind == "issue" else replace(job, slug=known_slug(job) or slug_of(job)) for job in jobs]
     clashing = clashes(jobs)
     failures += [message for job in jobs for message in clashing.get(job, [])]
-    return [job for job in jobs if job not in clashing], failures
+    return [job for job in jobs if job not in clashing], failures, failed + list(clashing)
 
 
-def jobs_for(given: Path, root: Path | None, out_dir: Path, split: bool) -> tuple[list[Job], list[str]]:
-    """The jobs of one path given (an article file alone, or every issue and article under a folder),
-    and the failures of issue files that cannot be read."""
+def jobs_for(given: Path, root: Path | None, out_dir: Path, split: bool) -> tuple[list[Job], list[Job]]:
+    """The jobs of one path given (an article file alone, or every issue and article under a folder), and
+    the issues whose file cannot be read (their articles are then among the jobs, on their own)."""
     base = content_root(given, root)
     if not given.is_dir():
         check_inside_root(given, base)  # before its slug is read from it
@@ -151,29 +164,65 @@ def jobs_for(given: Path, root: Path | None, out_dir: Path, split: bool) -> tupl
                          hint="give --root a folder that holds it")
     offset = given.resolve().relative_to(base)
     articles, issue_files = find_sources(given, base)
-    issue_jobs, listed, failures = issues_in(issue_files, given, offset, base, out_dir)
+    issue_jobs, listed = issues_in(issue_files, given, offset, base, out_dir)
+    readable = [job for job in issue_jobs if not job.failure]
     standalone = [path for path in articles if split or path.resolve() not in listed]
-    return issue_jobs + [job_in_folder(path, given, offset, base, out_dir) for path in standalone], failures
+    return (readable + [job_in_folder(path, given, offset, base, out_dir) for path in standalone],
+            [job for job in issue_jobs if job.failure])
 
 
 def issues_in(issue_files: list[Path], folder: Path, offset: Path, root: Path,
-              out_dir: Path) -> tuple[list[Job], set[Path], list[str]]:
-    """A job per issue (its editions named after its folder, beside it), the articles the issues list,
-    and one failure per issue file that cannot be read (its articles are then built on their own)."""
-    jobs, listed, failures = [], set(), []
+              out_dir: Path) -> tuple[list[Job], set[Path]]:
+    """A job per issue (its editions named after its folder, beside it; an issue file that cannot be read
+    gives a job holding why, and its articles are built on their own), and the articles the issues list."""
+    jobs, listed = [], set()
     for issue_file in issue_files:
+        relative = offset / issue_file.parent.relative_to(folder)
+        name = issue_file.parent.resolve().name
+        job = Job(issue_file, root, out_dir / relative.parent, (relative / ISSUE_FILE).as_posix(), name, kind="issue")
         try:
             with collecting():  # its warnings are said when it is built
                 issue = load_issue(issue_file.parent, root)
         except PressexportError as exc:
-            failures.append(exc.one_line())
+            jobs.append(replace(job, failure=exc.one_line()))
             continue
         listed |= {path.resolve() for path in issue.articles}
-        relative = offset / issue_file.parent.relative_to(folder)
-        name = issue_file.parent.resolve().name
-        jobs.append(Job(issue_file, root, out_dir / relative.parent, (relative / ISSUE_FILE).as_posix(), name,
-                        kind="issue"))
-    return jobs, listed, failures
+        members = tuple(member_job(path, folder, offset, root, out_dir) for path in issue.articles)
+        jobs.append(replace(job, members=members))
+    return jobs, listed
+
+
+def issue_not_built(job: Job, reason: str, *, members_built: bool = False) -> str:
+    """The line that says an issue was not built, and why (a book missing an article would be a wrong book);
+    a reason already said so (a worker's line) is kept as it is."""
+    if reason.startswith(f"issue {job.label} not built: "):
+        return reason
+    alone = "; its articles are built on their own" if members_built else ""
+    first, _, rest = reason.partition("\n")
+    return f"issue {job.label} not built: {first}{alone}" + (f"\n{rest}" if rest else "")
+
+
+def member_job(path: Path, folder: Path, offset: Path, root: Path, out_dir: Path) -> Job:
+    """An article an issue lists, as the job that builds it alone: placed as if found under ``folder``, or
+    under the root when the issue reaches outside ``folder`` for it."""
+    try:
+        return job_in_folder(path, folder, offset, root, out_dir)
+    except ValueError:
+        return job_in_folder(path.resolve(), root, Path(), root, out_dir)
+
+
+def fallback_jobs(members: list[Job], planned: list[Job],
+                  known_slug: Callable[[Job], str | None] = lambda job: None
+                  ) -> tuple[list[Job], list[str], list[Job]]:
+    """The articles of issues that could not be built, as jobs of their own (each once, none already
+    planned); and the failures of those whose editions would overwrite another's, with their jobs."""
+    taken = {job.path.resolve() for job in planned if job.kind == "article"}
+    unique = {job.path.resolve(): job for job in members if job.path.resolve() not in taken}
+    jobs = [replace(job, slug=known_slug(job) or slug_of(job)) for job in unique.values()]
+    clashing = clashes(planned + jobs)
+    refused = [job for job in jobs if job in clashing]
+    return ([job for job in jobs if job not in clashing], [message for job in refused for message in clashing[job]],
+            refused)
 
 
 def job_in_folder(path: Path, folder: Path, offset: Path, root: Path, out_dir: Path) -> Job:

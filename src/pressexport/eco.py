@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from PIL import ImageStat
 
+from .diagnostics import plural
+
 DPI = 50
 POINTS_PER_CM = 72 / 2.54
 MINUS = "\u2212"
@@ -140,11 +142,6 @@ def percent(fraction: float) -> str:
     """A saving as a change: 0.634 → '−63%', -0.05 → '+5%', 0 → '±0%'."""
     value = round(fraction * 100)
     return f"{MINUS}{value}%" if value > 0 else f"+{-value}%" if value < 0 else "\u00b10%"
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 sheet', '2 sheets'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 __all__ = ["EditionFigures", "EcoReport", "measure", "compare", "total"]

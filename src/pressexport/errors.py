@@ -26,6 +26,23 @@ class PressexportError(Exception):
         return " ".join(text.split())
 
 
+def missing_library(exc: ImportError) -> str:
+    """Why a library pressexport needs cannot be loaded (an incomplete install, never the user's file), and
+    what to install, in one line."""
+    said = " ".join(str(exc).split())
+    top = (exc.name or "").split(".")[0]
+    if top == "pressexport":  # its own files are incomplete or of two versions
+        return f"pressexport's own files cannot be loaded ({said}); reinstall it: pip install --force-reinstall pressexport"
+    advice = f"install it: pip install {DISTRIBUTIONS.get(top, top)}" if top else (
+        "install what it names, or reinstall pressexport with a current pip (pip install --upgrade pip)")
+    return f"a library pressexport needs cannot be loaded ({said}); {advice}"
+
+
+# modules whose distribution has another name (the rest are named as they are imported)
+DISTRIBUTIONS = {"PIL": "pillow", "yaml": "pyyaml", "fontTools": "fonttools", "pymdownx": "pymdown-extensions",
+                 "distributed": "'pressexport[dask]'", "dask": "'pressexport[dask]'"}
+
+
 class InputError(PressexportError):
     """The article, its front matter or one of its assets is unusable."""
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, warn
 from .errors import OutputError
 from .model import Input
 from .source import is_within
@@ -64,16 +65,21 @@ class Record:
 
     @classmethod
     def open(cls, out_dir: Path) -> Record:
-        """Open (or create) the record in ``out_dir``; an unreadable one is a clear error."""
+        """Open (or create) the record in ``out_dir``. A damaged one is set aside, with a warning, and a new one
+        started (every article is rebuilt once; no edition is lost); one that cannot be opened is a clear
+        error."""
+        path = out_dir / RECORD
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(out_dir / RECORD, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit survives a killed process
-            connection.executescript(TABLES)
-            start_afresh_unless_current(connection)
+            try:
+                connection = connected(path)
+            except sqlite3.DatabaseError as exc:
+                aside = set_aside(path)
+                warn("record-damaged", path, f"the batch record is damaged ({exc}); it was set aside as {aside.name} "
+                     "and a new one started, so every article is built again once")
+                connection = connected(path)
         except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"cannot open the batch record: {exc}", where=out_dir / RECORD,
+            raise OutputError(f"cannot open the batch record: {exc}", where=path,
                               hint="delete it to rebuild everything, or choose another --out") from None
         return cls(connection, out_dir)
 
@@ -90,36 +96,79 @@ class Record:
     @property
     def root(self) -> Path | None:
         """The content root of the last run into this folder."""
-        row = self.connection.execute("SELECT value FROM meta WHERE name = 'root'").fetchone()
+        with self.guarded():
+            row = self.connection.execute("SELECT value FROM meta WHERE name = 'root'").fetchone()
         return Path(row[0]) if row else None
 
     def set_root(self, root: Path) -> None:
         """Remember the content root of this run."""
-        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)", (str(root),))
+        with self.guarded():
+            self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)", (str(root),))
 
     def get(self, article: str) -> Entry | None:
         """The entry of an article (its path under the root), or None (read once per run)."""
         if article not in self.cache:
-            row = self.connection.execute("SELECT slug, settings, inputs, outputs, diagnostics, seconds "
-                                          "FROM editions WHERE article = ?", (article,)).fetchone()
+            with self.guarded():
+                row = self.connection.execute("SELECT slug, settings, inputs, outputs, diagnostics, seconds "
+                                              "FROM editions WHERE article = ?", (article,)).fetchone()
             self.cache[article] = entry_from_row(row) if row else None
         return self.cache[article]
 
     def put(self, article: str, entry: Entry) -> None:
         """Store an article's entry: one transaction, committed when this returns."""
-        self.connection.execute(
-            "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article, entry.slug, entry.settings, json.dumps(entry.inputs, sort_keys=True),
-             json.dumps(entry.outputs, sort_keys=True),
-             json.dumps([diagnostic.as_dict() for diagnostic in entry.diagnostics]), entry.seconds))
+        with self.guarded():
+            self.connection.execute(
+                "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article, entry.slug, entry.settings, json.dumps(entry.inputs, sort_keys=True),
+                 json.dumps(entry.outputs, sort_keys=True),
+                 json.dumps([diagnostic.as_dict() for diagnostic in entry.diagnostics]), entry.seconds))
         self.cache[article] = entry
+
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """A damage found while the batch runs (the file changed under it) is one clear line, not a traceback;
+        the editions already written stay, and the next run sets the record aside."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise OutputError(f"the batch record became unreadable during the run ({exc})", where=self.out_dir / RECORD,
+                              hint="run the batch again: a damaged record is set aside and rebuilt") from None
 
     def entries(self) -> Iterable[tuple[str, Entry]]:
         """Every article's entry, in key order (for reports and the shelf)."""
-        for (article,) in self.connection.execute("SELECT article FROM editions ORDER BY article").fetchall():
+        with self.guarded():
+            articles = self.connection.execute("SELECT article FROM editions ORDER BY article").fetchall()
+        for (article,) in articles:
             entry = self.get(article)
             if entry is not None:
                 yield article, entry
+
+
+def connected(path: Path) -> sqlite3.Connection:
+    """The record's database, its tables made and its pages checked (a damaged file raises DatabaseError)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(problems[:3]))
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit survives a killed process
+        connection.executescript(TABLES)
+        start_afresh_unless_current(connection)
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged record (and its journal files) out of the way, kept for a look; returns its new name."""
+    aside = path.with_name(f"{path.stem}.damaged{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        old = path.with_name(path.name + suffix)
+        if old.exists():
+            old.replace(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def start_afresh_unless_current(connection: sqlite3.Connection) -> None:
@@ -152,13 +201,34 @@ def under(path: Path, folder: Path) -> str:
     return path.resolve().relative_to(folder.resolve()).as_posix()
 
 
-def up_to_date(entry: Entry | None, settings: str, root: Path, out_dir: Path) -> bool:
-    """Whether the last build used these settings, every file it looked for is as it was (present with the
-    same bytes, or still absent), and every output it wrote is there."""
-    if entry is None or entry.settings != settings or not entry.inputs:
+def up_to_date(entry: Entry | None, settings: str, root: Path, out_dir: Path, formats: Iterable[str] = ()) -> bool:
+    """Whether the last build used these settings and wrote an edition in each of ``formats``, every file it
+    looked for is as it was (present with the same bytes, or still absent), and every output it wrote is
+    there."""
+    if entry is None or entry.settings != settings or not entry.inputs or not holds(entry, formats):
         return False
     return (all(unchanged(root / path, recorded, root) for path, recorded in entry.inputs.items())
             and all((out_dir / path).is_file() for path in entry.outputs))
+
+
+def holds(entry: Entry, formats: Iterable[str]) -> bool:
+    """Whether the entry's outputs hold an edition in each format (``--formats`` may ask for fewer)."""
+    return all(any(path.endswith(f".{name}") for path in entry.outputs) for name in formats)
+
+
+def with_earlier_editions(entry: Entry, previous: Entry | None, out_dir: Path) -> Entry:
+    """The entry, also holding the editions of the previous one that were made from the same inputs with
+    the same settings and are still there (``--formats epub`` after a full run leaves the PDF current)."""
+    if previous is None or previous.settings != entry.settings or digests(previous) != digests(entry):
+        return entry
+    kept = {path: size for path, size in previous.outputs.items() if (out_dir / path).is_file()}
+    return replace(entry, outputs={**kept, **entry.outputs})
+
+
+def digests(entry: Entry) -> dict[str, str | None]:
+    """Each input's hash (its size and time aside)."""
+    return {path: recorded[0] if isinstance(recorded, list) and recorded else None
+            for path, recorded in entry.inputs.items()}
 
 
 def unchanged(path: Path, recorded: list, root: Path) -> bool:

@@ -21,6 +21,7 @@ from html import escape
 import weasyprint
 from lxml import etree
 
+from ..fetcher import CONTENT_BASE
 from ..issue import Issue
 from ..model import Article, Asset, RenderedArticle
 from ..options import PdfOptions
@@ -123,7 +124,7 @@ def lay_out_markup(front: Article, body: str, options: PdfOptions, assets: list[
     rendered = RenderedArticle(article=front, body=etree.Element("div"), assets=tuple(assets))
     html = (f'<!DOCTYPE html><html lang="{escape(front.lang)}"><head><meta charset="utf-8"/>'
             f"{pdf.head_metadata(rendered)}</head><body>{body}</body></html>")
-    document = weasyprint.HTML(string=html, base_url=front.root.as_uri() + "/",
+    document = weasyprint.HTML(string=html, base_url=CONTENT_BASE,
                                url_fetcher=pdf.document_fetcher(rendered, None))
     shared = engine(styles_dir())
     return document.render(font_config=shared.font_config, stylesheets=pdf.stylesheets(options, layer, front.lang),

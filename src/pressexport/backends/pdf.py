@@ -18,7 +18,7 @@ from ..version import __version__
 from ..licences import ALL_RIGHTS_RESERVED
 from ..pages import credits_page, print_note, publication_of, rights_statement, title_block
 from ..atomic import write_atomic
-from ..fetcher import SandboxFetcher
+from ..fetcher import CONTENT_BASE, SandboxFetcher
 from ..model import Asset, RenderedArticle
 from ..options import PdfOptions, PdfVariant
 from ..resources import styles_dir
@@ -123,7 +123,7 @@ def lay_out(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STAND
     cover = rendered.cover if layer.show_cover else None
     shared = engine(styles_dir())
     html = weasyprint.HTML(string=document_html(rendered, cover, endnotes),
-                           base_url=article.root.as_uri() + "/", url_fetcher=document_fetcher(rendered, cover))
+                           base_url=CONTENT_BASE, url_fetcher=document_fetcher(rendered, cover))
     settings = {
         "stylesheets": stylesheets(options, layer, article.lang),
         "custom_metadata": True,

@@ -9,6 +9,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from ..errors import missing_library
 from ..options import BatchOptions
 from ..processes import START_METHOD, limit_memory, quiet_loggers, why_stopped
 from . import Draft, Outcome
@@ -51,6 +52,8 @@ def result(task: Task, future, run: BatchOptions) -> list[Draft | Outcome]:
     """A finished read; a deadline passed, a dead worker or an escaped error fail this source alone."""
     try:
         return future.result()
+    except ImportError as exc:  # an incomplete install: not the file's fault
+        reason = missing_library(exc)
     except Exception as exc:  # noqa: BLE001 - a reader's own bug: still one line, the others go on
         reason = why_stopped(exc, run.timeout * task.articles, run.memory_mb, "reading it") or \
             f"internal error ({type(exc).__name__}: {exc}); please report it with this file"
