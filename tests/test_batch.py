@@ -325,3 +325,79 @@ def test_a_damaged_record_is_set_aside_with_one_line_and_every_edition_kept(tmp_
     assert sorted(p.name for p in out.rglob("*.epub")) == ["one.epub", "two.epub"]
     assert (out / ".pressexport-record.damaged.sqlite").is_file()
     assert "0 articles built, 2 unchanged" in CliRunner().invoke(app, command).output  # the new record holds
+
+
+def test_formats_writes_only_the_editions_named_and_the_record_knows_which_it_holds(tmp_path):
+    folder = archive(tmp_path)
+    shutil.rmtree(folder / "2020" / "bad")
+    out = tmp_path / "out"
+    first = CliRunner().invoke(app, ["batch", str(folder), "--out", str(out), "--formats", "epub"])
+    assert first.exit_code == 0, first.output
+    assert sorted(p.name for p in out.rglob("*.*") if not p.name.startswith(".")) == ["one.epub", "two.epub"]
+    both = CliRunner().invoke(app, ["batch", str(folder), "--out", str(out)])  # the PDFs are missing: built
+    assert "2 articles built, 0 unchanged" in both.output, both.output
+    assert sorted(p.suffix for p in out.rglob("*.*") if not p.name.startswith(".")) == [".epub"] * 2 + [".pdf"] * 2
+    for formats in ("epub", "pdf", "pdf,epub"):  # each edition is current: nothing to do
+        again = CliRunner().invoke(app, ["batch", str(folder), "--out", str(out), "--formats", formats])
+        assert "0 articles built, 2 unchanged" in again.output, (formats, again.output)
+    wrong = CliRunner().invoke(app, ["build", str(folder), "--out", str(out), "--formats", "docx"])
+    assert wrong.exit_code == 2 and "unknown format 'docx'" in wrong.output
+
+
+def laid_out_before() -> tuple[int, int]:
+    """In a worker: how many engines (font configurations) and parsed stylesheets it holds."""
+    from pressexport.backends.pdf_engine import engine
+    from pressexport.resources import styles_dir
+
+    made = engine.cache_info().currsize
+    return made, len(engine(styles_dir()).sheets) if made else 0
+
+
+def test_a_new_worker_lays_out_a_page_before_it_takes_an_article(tmp_path):
+    # --timeout is for the article's own work: the pool's clock starts when a worker takes a job, so the
+    # engines, fonts and stylesheets must be ready by then (a cold worker's first page took seconds)
+    import multiprocessing
+
+    from pebble import ProcessPool
+
+    from pressexport.workers import warm_up
+
+    with ProcessPool(max_workers=1, initializer=warm_up, initargs=(BuildOptions(out_dir=tmp_path / "out"), 2048),
+                     context=multiprocessing.get_context("spawn")) as pool:
+        engines, sheets = pool.schedule(laid_out_before).result(timeout=300)
+    assert engines == 1 and sheets >= 3  # fonts.css, base.css, print.css at least
+
+
+def test_a_batch_of_fresh_workers_under_a_short_timeout_builds_every_article(tmp_path):
+    folder = tmp_path / "archive"
+    for n in range(4):
+        write_article(folder / f"a{n}", GOOD.format(title=f"Short {n}"))
+    report = batch(folder, BuildOptions(out_dir=tmp_path / "out"),
+                   BatchOptions(jobs=2, timeout=5, renders_per_worker=1))  # a fresh worker for every article
+    assert report.failures == [] and len(report.built) == 4
+
+
+@pytest.mark.slow
+def test_the_workers_of_a_batch_killed_with_sigkill_die_with_it(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    import psutil
+
+    folder = tmp_path / "archive"
+    for n in range(2):
+        write_article(folder / f"{n:02}", long_article(2000).replace("title: Long", f"title: Part {n}"))  # a minute each
+    command = [sys.executable, "-m", "pressexport.cli", "batch", str(folder), "--out", str(tmp_path / "out"), "-j", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    batch_process = psutil.Process(process.pid)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(batch_process.children(recursive=True)) < 4:
+        time.sleep(0.05)  # the resource tracker, the fork server and two workers
+    time.sleep(2)  # the workers are at work on their articles
+    family = batch_process.children(recursive=True)
+    assert len(family) >= 4
+    os.kill(process.pid, signal.SIGKILL)  # the batch alone, as a user's kill -9 or the OOM killer does
+    process.wait()
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert not alive, f"left running: {[p.pid for p in alive]}"

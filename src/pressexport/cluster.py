@@ -135,7 +135,7 @@ class WarmWorker(WorkerPlugin):
 
     def setup(self, worker) -> None:
         """Load the engines (no memory ceiling: a cluster's worker does more than build)."""
-        warm_up(self.options, self.memory_mb, ceiling=False)
+        warm_up(self.options, self.memory_mb)
 
 
 class DaskPool:

@@ -5,7 +5,10 @@ before anything else."""
 from __future__ import annotations
 
 import logging
+import os
 import resource
+import signal
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
 
 # Workers start from a fork server: a fork of this process would copy the threads of the progress display
@@ -27,6 +30,44 @@ def limit_memory(memory_mb: int) -> None:
     """This process's ceiling: an allocation beyond it fails (MemoryError) instead of swapping the machine."""
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def die_with(batch_pid: int) -> None:
+    """End this worker as soon as the batch (or import) that started it is gone, even by ``kill -9``.
+
+    Its parent is the fork server, which lives on while any worker holds the pipe it watches, so neither
+    the parent's death signal nor the pool's shutdown would reach the workers: a thread waits on the batch
+    process itself (a pidfd: no polling, no reused PID) and kills this process when it ends."""
+    import select
+    import threading
+
+    try:
+        handle = os.pidfd_open(batch_pid)
+    except ProcessLookupError:
+        os._exit(1)  # gone already
+    except (AttributeError, OSError):  # no pidfd (an old kernel): look every second instead
+        threading.Thread(target=exit_when_gone, args=(batch_pid,), daemon=True, name="die-with-batch").start()
+        return
+    wait = lambda: select.select([handle], [], [])  # noqa: E731 - readable once the process has ended
+    threading.Thread(target=exit_after, args=(wait,), daemon=True, name="die-with-batch").start()
+
+
+def exit_when_gone(pid: int) -> None:
+    """Kill this process once ``pid`` no longer exists (checked every second)."""
+    def wait() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+    exit_after(wait)
+
+
+def exit_after(wait) -> None:
+    """Wait, then kill this process at once (no clean-up: the batch that would take its work is gone)."""
+    wait()
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def quiet_loggers() -> None:

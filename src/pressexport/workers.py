@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import glob
 import multiprocessing
+import os
 import time
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .build import BuildReport, Built, build_into
 from .discover import Job
 from .options import BatchOptions, BuildOptions
-from .processes import START_METHOD, limit_memory, memory_limit, quiet_loggers, why_stopped
+from .processes import START_METHOD, die_with, limit_memory, memory_limit, quiet_loggers, why_stopped
 
 if TYPE_CHECKING:
     from .eco import EcoReport
@@ -48,19 +49,47 @@ def build_job(job: Job, options: BuildOptions, memory_mb: int) -> Outcome:
                    time.perf_counter() - started)
 
 
-def warm_up(options: BuildOptions, memory_mb: int, ceiling: bool = True) -> None:
-    """A new worker: its memory ceiling (unless it is a cluster's worker, which does more than build),
-    quiet loggers, and the engines its formats need, loaded once."""
-    if ceiling:
+def warm_up(options: BuildOptions, memory_mb: int, batch_pid: int | None = None) -> None:
+    """A new worker: bound to the batch's process ``batch_pid`` (which it does not outlive) and under its memory
+    ceiling (neither for a cluster's worker, which its nanny watches and which does more than build), quiet
+    loggers, and a first edition of a small article in every format asked for, thrown away: the engines,
+    fonts and stylesheets load here, before any article's clock starts (``--timeout`` is for the article's
+    own work; the pool counts from when a worker takes a job, after this)."""
+    if batch_pid is not None:
+        die_with(batch_pid)
         limit_memory(memory_mb)
     quiet_loggers()
-    from .backends import ECO, load
-
     try:
-        for name in [*options.formats, *([ECO] if options.pdf.eco else [])]:
-            load(name)
+        build_warm_up_article(options)
     except Exception:  # noqa: BLE001 - e.g. MemoryError under a tight ceiling: the job will say it, as a value
         return
+
+
+WARM_UP_ARTICLE = """---
+title: Warm-up
+lang: en
+licence: CC-BY-4.0
+---
+
+A paragraph with a footnote.[^1]
+
+[^1]: The note.
+"""
+
+
+def build_warm_up_article(options: BuildOptions) -> None:
+    """Build a small article in a temporary folder with the batch's options (its files and warnings dropped)."""
+    import tempfile
+
+    from .build import build_one
+    from .diagnostics import collecting
+
+    with tempfile.TemporaryDirectory(prefix="pressexport-warm-up-") as folder:
+        root = Path(folder).resolve()
+        (root / "warm-up.md").write_text(WARM_UP_ARTICLE, encoding="utf-8")
+        job = Job(root / "warm-up.md", root, root / "out", "warm-up.md", "warm-up")
+        with collecting():
+            build_one(job, replace(options, out_dir=root / "out", root=root), {})
 
 
 class LocalPool:
@@ -72,7 +101,7 @@ class LocalPool:
 
         self.batch = batch
         self.pool = ProcessPool(max_workers=batch.workers, max_tasks=batch.renders_per_worker,
-                                initializer=warm_up, initargs=(options, batch.memory_mb),
+                                initializer=warm_up, initargs=(options, batch.memory_mb, os.getpid()),
                                 context=multiprocessing.get_context(START_METHOD))
         self.options = options
 

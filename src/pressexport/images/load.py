@@ -80,7 +80,9 @@ def _decode(data: bytes, path: Path, *, max_side: int, max_pixels: int) -> Image
                 im.draft(None, (math.ceil(im.width * scale), math.ceil(im.height * scale)))
             im.load()  # the first frame of animated images
             return im
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError) as exc:
+    # A MemoryError is not caught: an image within the limits that does not fit under the worker's memory
+    # ceiling fails its article with that reason (the ceiling can be raised), rather than vanish.
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         found = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow names the pixel count
         raise _too_large(path, max_pixels, pixels=int(found[1]) if found else None) from exc
     except UnidentifiedImageError as exc:

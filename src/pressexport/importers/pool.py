@@ -6,12 +6,13 @@ which worker finished first)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..errors import missing_library
 from ..options import BatchOptions
-from ..processes import START_METHOD, limit_memory, quiet_loggers, why_stopped
+from ..processes import START_METHOD, die_with, limit_memory, quiet_loggers, why_stopped
 from . import Draft, Outcome
 
 
@@ -30,7 +31,7 @@ def read_all(tasks: Iterable[Task | Outcome], run: BatchOptions) -> Iterator[Dra
     """Every task's drafts (or failures), in order; outcomes decided without reading pass straight through."""
     from pebble import ProcessPool  # a worker per core, replaced when it is stopped or dies
 
-    pool = ProcessPool(max_workers=run.workers, initializer=reader_worker, initargs=(run.memory_mb,),
+    pool = ProcessPool(max_workers=run.workers, initializer=reader_worker, initargs=(run.memory_mb, os.getpid()),
                        context=multiprocessing.get_context(START_METHOD))
     try:
         scheduled = [(task, pool.schedule(task.read, task.args, timeout=run.timeout * task.articles))
@@ -42,8 +43,10 @@ def read_all(tasks: Iterable[Task | Outcome], run: BatchOptions) -> Iterator[Dra
         pool.join()
 
 
-def reader_worker(memory_mb: int) -> None:
-    """A reader's worker: batch's memory ceiling and quiet loggers (no engine to load)."""
+def reader_worker(memory_mb: int, import_pid: int) -> None:
+    """A reader's worker: it does not outlive the import, and has batch's memory ceiling and quiet loggers
+    (no engine to load)."""
+    die_with(import_pid)
     limit_memory(memory_mb)
     quiet_loggers()
 
