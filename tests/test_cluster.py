@@ -72,3 +72,27 @@ def test_an_article_over_its_time_on_a_cluster_is_stopped_and_its_worker_restart
     write_article(folder / "2021" / "long", GOOD.format(title="Short now"))
     again = batch(folder, BuildOptions(out_dir=tmp_path / "out", formats=("pdf",)), BatchOptions(scheduler=client))
     assert [p.name for p in again.written] == ["long.pdf"] and again.failures == []
+
+
+@pytest.mark.slow
+def test_linked_articles_and_images_build_on_a_cluster_byte_for_byte_as_here(tmp_path, client, monkeypatch):
+    # the worker's copy of the root has no links: each file travels under the name the build looks it up by
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "archive"
+    (folder / "shared").mkdir(parents=True)
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(folder / "shared" / "map.png")
+    # hidden folders are not searched: these articles are reached through the links alone
+    write_article(folder / ".drafts" / "real", GOOD.format(title="Real") + "\n![A map](../../shared/map.png)\n")
+    write_article(folder / ".kept" / "pictured", GOOD.format(title="Pictured") + "\n![A map](../../shared/map.png)\n")
+    (folder / "2020").mkdir()
+    (folder / "2020" / "linked.md").symlink_to(folder / ".drafts" / "real" / "article.md")
+    (folder / "2021").mkdir()
+    (folder / "2021" / "issue").symlink_to(folder / ".kept", target_is_directory=True)
+    remote = batch(folder, BuildOptions(out_dir=tmp_path / "cluster"), BatchOptions(scheduler=client))
+    local = batch(folder, BuildOptions(out_dir=tmp_path / "local"), BatchOptions(jobs=1))
+    assert remote.failures == [] and local.failures == []
+    names = sorted(path.relative_to(tmp_path / "cluster").as_posix() for path in remote.written)
+    assert names == sorted(path.relative_to(tmp_path / "local").as_posix() for path in local.written)
+    assert names == ["2020/linked.epub", "2020/linked.pdf", "2021/issue/pictured.epub", "2021/issue/pictured.pdf"]
+    for name in names:
+        assert (tmp_path / "cluster" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name

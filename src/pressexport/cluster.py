@@ -16,11 +16,13 @@ worker that outgrows it is restarted by its nanny, and an article that kills wor
 from __future__ import annotations
 
 import os
+import posixpath
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from distributed import WorkerPlugin
 
@@ -53,6 +55,7 @@ class Shipment:
     slug: str | None
     kind: str
     files: dict[str, ShippedFile] = field(default_factory=dict)  # path under the root → file
+    epoch: str = ""  # the client's SOURCE_DATE_EPOCH: the editions' dates are the client's, not the worker's
 
 
 @dataclass(frozen=True)
@@ -65,35 +68,57 @@ class Delivery:
     outputs: dict[str, bytes] = field(default_factory=dict)  # path under the output folder → bytes
 
 
-def files_read(job: Job) -> list[Path]:
-    """The files under the root that building ``job`` reads: an issue's file and its articles' files, or
-    an article's source, every local image and its cover."""
+def files_read(job: Job) -> dict[str, Path]:
+    """The files under the root that building ``job`` reads, each by the name the worker will look it up by
+    (its path under the root as written, links not followed: the worker's copy of the root has no links)
+    → the file to read here: an issue's file, cover and articles, or an article's source, images and cover."""
     if job.kind == "issue":
         with collecting():
             issue = load_issue(job.path.parent, job.root)
-        cover = [issue.cover.image] if issue.cover and issue.cover.image else []
-        return [job.path.resolve(), *cover, *(found for path in issue.articles for found in article_files(path, job.root))]
-    return article_files(job.path, job.root)
+        issue_folder = PurePosixPath(job.key).parent
+        files = {job.key: job.path}
+        if issue.cover and issue.cover.image:
+            files[written_under(issue_folder, issue.cover.declared_image, issue.cover.image, job.root)] = issue.cover.image
+        for path in issue.articles:
+            key = written_under(issue_folder, os.path.relpath(path, issue.folder), path.resolve(), job.root)
+            files.update(article_files(path, key, job.root))
+        return files
+    return article_files(job.path, job.key, job.root)
 
 
-def article_files(path: Path, root: Path) -> list[Path]:
-    """An article's source, every local image it shows, and its cover (those that exist)."""
+def article_files(path: Path, key: str, root: Path) -> dict[str, Path]:
+    """An article's source (as ``key``), every local image it shows, and its cover (those that exist)."""
     with collecting():  # the worker reports the article's warnings
         article = load_article(path, root=root)
         rendered = render_article(article, fetch_images=False)
+    folder = PurePosixPath(key).parent
     parts = [rendered.body, *(note.body for note in rendered.notes)]
-    images = [local_image((img.get("src") or "").strip(), article) for part in parts for img in part.iter("img")]
-    cover = article.cover.looked_for if article.cover else None
-    return [path.resolve(), *(found for found in (*images, cover) if found is not None and found.is_file())]
+    wanted = [((img.get("src") or "").strip(), None) for part in parts for img in part.iter("img")]
+    if article.cover and article.cover.declared_image:
+        wanted.append((article.cover.declared_image, article.cover.looked_for))
+    files = {key: path}
+    for src, found in wanted:
+        found = found or local_image(src, article)
+        if found is not None and found.is_file():
+            files[written_under(folder, unquote(urlsplit(src).path), found, root)] = found
+    return files
+
+
+def written_under(folder: PurePosixPath, reference: str, found: Path, root: Path) -> str:
+    """The path under the root that ``reference``, written in a file of ``folder``, names before links are
+    followed; the file's own path when it climbs out of the root that way."""
+    name = posixpath.normpath((folder / reference).as_posix())
+    return name if not name.startswith("../") and name != ".." else found.relative_to(root).as_posix()
 
 
 def shipment(job: Job, out_dir: Path) -> Shipment:
     """The job with its files, ready to travel."""
     files: dict[str, ShippedFile] = {}
-    for path in files_read(job):
+    for name, path in files_read(job).items():
         stat = path.stat()
-        files[path.relative_to(job.root).as_posix()] = (path.read_bytes(), stat.st_mtime_ns)
-    return Shipment(job.key, job.out_dir.relative_to(out_dir).as_posix(), job.slug, job.kind, files)
+        files[name] = (path.read_bytes(), stat.st_mtime_ns)
+    return Shipment(job.key, job.out_dir.relative_to(out_dir).as_posix(), job.slug, job.kind, files,
+                    os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 def build_shipment(shipment: Shipment, options: BuildOptions, memory_mb: int) -> Delivery:
@@ -121,7 +146,7 @@ def build_in_temporary_root(shipment: Shipment, options: BuildOptions, memory_mb
             path.write_bytes(data)
             os.utime(path, ns=(mtime_ns, mtime_ns))
         job = Job(root / shipment.key, root, out / shipment.place, shipment.key, shipment.slug, shipment.kind)
-        outcome = build_job(job, replace(options, out_dir=out, root=root), memory_mb)
+        outcome = build_job(job, replace(options, out_dir=out, root=root), memory_mb, shipment.epoch)
         written = outcome.built.written if outcome.built else []
         outputs = {path.relative_to(out).as_posix(): path.read_bytes() for path in written}
         return Delivery(outcome, str(root), str(out), outputs)

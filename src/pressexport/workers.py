@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from .build import BuildReport, Built, build_into
 from .discover import Job
 from .options import BatchOptions, BuildOptions
+from .stamp import batch_epoch
 from .processes import START_METHOD, die_with, limit_memory, memory_limit, quiet_loggers, why_stopped
 
 if TYPE_CHECKING:
@@ -40,11 +41,13 @@ class Outcome:
     seconds: float = 0.0
 
 
-def build_job(job: Job, options: BuildOptions, memory_mb: int) -> Outcome:
-    """Build one article (in a worker): failures come back as values, like everything else."""
+def build_job(job: Job, options: BuildOptions, memory_mb: int, epoch: str | None = None) -> Outcome:
+    """Build one article (in a worker, with the batch's SOURCE_DATE_EPOCH): failures come back as values,
+    like everything else."""
     started = time.perf_counter()
     report = BuildReport()
-    built = build_into(report, job, options, memory_limit=memory_limit(memory_mb))
+    with batch_epoch(epoch):
+        built = build_into(report, job, options, memory_limit=memory_limit(memory_mb))
     return Outcome(job, built, "\n".join(report.failures), "".join(report.tracebacks), report.eco,
                    time.perf_counter() - started)
 
@@ -107,7 +110,8 @@ class LocalPool:
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         """Every job's outcome, as each finishes."""
-        futures = {self.pool.schedule(build_job, (job, self.options, self.batch.memory_mb),
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        futures = {self.pool.schedule(build_job, (job, self.options, self.batch.memory_mb, epoch),
                                       timeout=self.batch.timeout): job for job in jobs}
         for future in as_completed(futures):
             yield self.outcome(future, futures[future])
