@@ -298,7 +298,48 @@ def test_a_run_with_nothing_changed_reads_no_article_and_no_image(tmp_path):
     assert len(again.unchanged) == 3
     assert not [path for path in OPENED if path.startswith(str(folder))], OPENED
     os.utime(folder / "shared" / "map.png")  # touched, same bytes: hashed once, still unchanged
+    for article in folder.rglob("article.md"):
+        os.utime(article)  # as a copy that did not keep times leaves them
     assert len(batch(folder, options).unchanged) == 3
+    OPENED.clear()
+    OPENED_ON.append(True)
+    try:
+        third = batch(folder, options)  # the times were refreshed in the record: nothing is read again
+    finally:
+        OPENED_ON.clear()
+    assert len(third.unchanged) == 3
+    assert not [path for path in OPENED if path.startswith(str(folder))], OPENED
+
+
+def test_a_failure_is_remembered_and_said_again_without_a_build_until_an_input_changes(tmp_path, monkeypatch):
+    folder = archive(tmp_path)  # 2020/bad has broken front matter
+    issue = folder / "2021" / "issue-08"
+    write_article(issue / "good", GOOD.format(title="Good"))
+    write_article(issue / "broken", BROKEN)
+    (issue / "issue.yaml").write_text('title: "Issue 8"\narticles: ["*/article.md"]\n', encoding="utf-8")
+    options = epub_only(tmp_path / "out")
+    first = batch(folder, options)
+    assert len(first.failures) == 3 and len(first.built) == 3  # bad, broken, the issue; one, two, good
+
+    import pressexport.batch as batch_module
+
+    def no_pool(*_args):
+        raise AssertionError("a worker pool was started for a no-op run")
+
+    monkeypatch.setattr(batch_module, "pool_for", no_pool)
+    seen = []
+    again = batch(folder, options, progress=lambda i, n, path, status, _said, why: seen.append((status, why)))
+    assert again.built == [] and len(again.unchanged) == 3
+    assert sorted(again.failures) == sorted(f"{line} (as in the last run: nothing it reads has changed; --force "
+                                            "tries again)" for line in first.failures)
+    assert [why for status, why in seen if status == "failed"] and all(why for status, why in seen if status == "failed")
+    monkeypatch.undo()
+    write_article(issue / "broken", GOOD.format(title="Mended"))  # the issue and its article are built now
+    third = batch(folder, options)
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in third.written) == ["2021/issue-08.epub"]
+    assert len(third.failures) == 1 and "2020/bad/article.md" in third.failures[0]
+    forced = batch(folder, options, BatchOptions(force=True))
+    assert len(forced.failures) == 1 and "as in the last run" not in forced.failures[0]
 
 
 @pytest.mark.expected_logs(r"the batch record is damaged")

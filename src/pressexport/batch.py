@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from .build import BuildOptions, BuildReport, Built, failure_line
 from .diagnostics import Diagnostic, collecting, counted, summary, warn
 from .discover import Job, fallback_jobs, plan
-from .record import Entry, Record, entry_for, source_unchanged, up_to_date, with_earlier_editions
+from .record import (Entry, Failure, Record, entry_for, failed_again, fresh_entry, inputs_of, source_unchanged,
+                     with_earlier_editions)
 from .options import BatchOptions
 from .resources import styles_dir
 from .source import is_within
@@ -71,7 +72,8 @@ def batch(folder: str | Path, options: BuildOptions = BuildOptions(), run: Batch
         record.set_root(root)
         settings = settings_digest(options)
         counter = Numbering(total=len(jobs), progress=progress)
-        recorder = Recorder(report, record, settings, options.out_dir, options.formats)
+        recorder = Recorder(report, record, settings, options.out_dir, options.formats,
+                            f"{settings}|{run.timeout:g}|{run.memory_mb}")
         pool = Lazily(lambda: stack.enter_context(pool_for(options, run)))
         pending = jobs
         while pending:
@@ -89,23 +91,26 @@ def batch(folder: str | Path, options: BuildOptions = BuildOptions(), run: Batch
 
 def build_stale(jobs: list[Job], out_dir: Path, force: bool, pool: Lazily, recorder: Recorder,
                 counter: Numbering) -> list[Job]:
-    """Skip the jobs that are up to date, build the others in the workers (largest first) and record each as
-    it finishes; returns the articles of the issues that failed, to be built on their own."""
-    stale = []
+    """Skip the jobs that are up to date, say again the failures of those that would fail as they did (nothing
+    they read has changed), build the others in the workers (largest first) and record each as it finishes;
+    returns the articles of the issues that failed, to be built on their own."""
+    stale, members = [], []
     for job in jobs:
-        if not force and up_to_date(recorder.record.get(job.key), recorder.settings, job.root, out_dir,
-                                    recorder.formats):
-            recorder.report.unchanged.append(job.path)
+        if force:
+            stale.append(job)
+        elif recorder.unchanged(job):
             counter.tell(job.path, "unchanged", ())
+        elif line := recorder.failed_again(job):
+            counter.tell(job.path, "failed", (), line)
+            members += job.members
         else:
             stale.append(job)
     if not stale:
-        return []
+        return members
     from .workers import remove_staged_files  # the engines' modules load only when there is work
 
     for job in stale:
         remove_staged_files(job)  # left by a run that was killed while writing
-    members = []
     for outcome in pool().run(sorted(stale, key=source_size, reverse=True)):
         status, diagnostics = recorder.take(outcome)
         counter.tell(outcome.job.path, status, diagnostics, recorder.report.failures[-1] if status == "failed" else "")
@@ -169,21 +174,53 @@ class Numbering:
 
 @dataclass
 class Recorder:
-    """Takes each outcome into the report and the record (one transaction per article)."""
+    """Takes each outcome into the report and the record (one transaction per article); answers which jobs
+    need no build."""
 
     report: BatchReport
     record: Record
     settings: str
     out_dir: Path
     formats: tuple[str, ...]
+    failure_settings: str  # the settings and the limits a failure happened under (more time may mend it)
+
+    def unchanged(self, job: Job) -> bool:
+        """Whether the job's editions are up to date (recorded times refreshed when only they changed)."""
+        stored = self.record.get(job.key)
+        entry = fresh_entry(stored, self.settings, job.root, self.out_dir, self.formats)
+        if entry is None:
+            return False
+        if entry != stored:
+            self.record.put(job.key, entry)
+        self.report.unchanged.append(job.path)
+        return True
+
+    def failed_again(self, job: Job) -> str:
+        """The failure line of a job that failed last time with these settings and inputs (said again, with
+        how to retry), counted as failed; '' when it must be built."""
+        stored = self.record.failure(job.key)
+        failure = failed_again(stored, self.failure_settings, job.root)
+        if failure is None:
+            return ""
+        if failure != stored:
+            self.record.put_failure(job.key, failure)
+        first, _, rest = failure.message.partition("\n")
+        line = f"{first} (as in the last run: nothing it reads has changed; --force tries again)" + (
+            f"\n{rest}" if rest else "")
+        self.report.failed.append(job)
+        self.report.failures.append(line)
+        return line
 
     def take(self, outcome: Outcome) -> tuple[str, tuple[Diagnostic, ...]]:
         """Report and record one outcome; returns its status and diagnostics."""
         report, job = self.report, outcome.job
         if outcome.built is None:
+            line = failure_line(job, outcome.failure)
             report.failed.append(job)
-            report.failures.append(failure_line(job, outcome.failure))
+            report.failures.append(line)
             report.tracebacks += [outcome.traceback] if outcome.traceback else []
+            files = [job.path, *(member.path for member in job.members)]
+            self.record.put_failure(job.key, Failure(self.failure_settings, inputs_of(files, job.root), line))
             return "failed", ()
         built = outcome.built
         worse = degraded(self.record.get(job.key), built, job)
@@ -195,6 +232,7 @@ class Recorder:
         entry = entry_for(job.slug or "", built.inputs, built.written, diagnostics, settings=self.settings,
                           root=job.root, out_dir=self.out_dir, seconds=outcome.seconds)
         self.record.put(job.key, with_earlier_editions(entry, self.record.get(job.key), self.out_dir))
+        self.record.forget_failure(job.key)
         return "built", diagnostics
 
 

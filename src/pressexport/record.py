@@ -36,7 +36,22 @@ CREATE TABLE IF NOT EXISTS editions (
     diagnostics TEXT NOT NULL,  -- JSON [{code, message, file, line, severity}]
     seconds REAL NOT NULL       -- the build's wall time
 );
+CREATE TABLE IF NOT EXISTS failures (
+    article TEXT PRIMARY KEY,   -- the article's (or issue file's) path under the content root
+    settings TEXT NOT NULL,     -- digest of version, options, styles and the batch's limits
+    inputs TEXT NOT NULL,       -- JSON, as in editions: the files that failed (source; an issue's articles)
+    message TEXT NOT NULL       -- the failure as it was said
+);
 """
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What the record holds of an article's last failed build: said again, unbuilt, until an input changes."""
+
+    settings: str
+    inputs: dict[str, list]
+    message: str
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,28 @@ class Record:
                  json.dumps([diagnostic.as_dict() for diagnostic in entry.diagnostics]), entry.seconds))
         self.cache[article] = entry
 
+    def failure(self, article: str) -> Failure | None:
+        """The failure recorded for an article (its last build failed), or None."""
+        with self.guarded():
+            row = self.connection.execute("SELECT settings, inputs, message FROM failures WHERE article = ?",
+                                          (article,)).fetchone()
+        try:
+            return Failure(row[0], json.loads(row[1]), row[2]) if row else None
+        except ValueError:
+            return None  # damaged: build it again
+
+    def put_failure(self, article: str, failure: Failure) -> None:
+        """Remember a failed build (one transaction)."""
+        with self.guarded():
+            self.connection.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)",
+                                    (article, failure.settings, json.dumps(failure.inputs, sort_keys=True),
+                                     failure.message))
+
+    def forget_failure(self, article: str) -> None:
+        """An article built: its earlier failure is over."""
+        with self.guarded():
+            self.connection.execute("DELETE FROM failures WHERE article = ?", (article,))
+
     @contextmanager
     def guarded(self) -> Iterator[None]:
         """A damage found while the batch runs (the file changed under it) is one clear line, not a traceback;
@@ -201,14 +238,39 @@ def under(path: Path, folder: Path) -> str:
     return path.resolve().relative_to(folder.resolve()).as_posix()
 
 
-def up_to_date(entry: Entry | None, settings: str, root: Path, out_dir: Path, formats: Iterable[str] = ()) -> bool:
-    """Whether the last build used these settings and wrote an edition in each of ``formats``, every file it
-    looked for is as it was (present with the same bytes, or still absent), and every output it wrote is
-    there."""
+def fresh_entry(entry: Entry | None, settings: str, root: Path, out_dir: Path,
+                formats: Iterable[str] = ()) -> Entry | None:
+    """The entry when its editions are up to date: the last build used these settings and wrote an edition in
+    each of ``formats``, every file it looked for holds what it held (present with the same bytes, or still
+    absent), and every output it wrote is there; else None. A file whose size or time changed but not its
+    bytes (a copy that did not keep times, a ``touch``) has them refreshed in the entry returned, so the
+    next run need not read it again."""
     if entry is None or entry.settings != settings or not entry.inputs or not holds(entry, formats):
-        return False
-    return (all(unchanged(root / path, recorded, root) for path, recorded in entry.inputs.items())
-            and all((out_dir / path).is_file() for path in entry.outputs))
+        return None
+    inputs = current_inputs(entry.inputs, root)
+    if inputs is None or not all((out_dir / path).is_file() for path in entry.outputs):
+        return None
+    return entry if inputs == entry.inputs else replace(entry, inputs=inputs)
+
+
+def failed_again(failure: Failure | None, settings: str, root: Path) -> Failure | None:
+    """The failure when nothing it depends on has changed (it would fail again), its times refreshed; else None."""
+    if failure is None or failure.settings != settings:
+        return None
+    inputs = current_inputs(failure.inputs, root)
+    return None if inputs is None else replace(failure, inputs=inputs)
+
+
+def inputs_of(paths: Iterable[Path], root: Path) -> dict[str, list]:
+    """Files as the record keeps them: by path under the root, [sha256 or None when absent, size, mtime_ns]."""
+    recorded = {}
+    for path in paths:
+        try:
+            stat = path.stat()  # before the read: a change after it shows as a changed time next run
+            recorded[under(path, root)] = [file_digest(path, root), stat.st_size, stat.st_mtime_ns]
+        except (OSError, ValueError):
+            continue  # outside the root or gone: nothing to compare against
+    return recorded
 
 
 def holds(entry: Entry, formats: Iterable[str]) -> bool:
@@ -231,14 +293,33 @@ def digests(entry: Entry) -> dict[str, str | None]:
             for path, recorded in entry.inputs.items()}
 
 
-def unchanged(path: Path, recorded: list, root: Path) -> bool:
-    """Whether a file is as recorded: by its size and time when both match, else by its hash."""
+def current_inputs(inputs: dict[str, list], root: Path) -> dict[str, list] | None:
+    """The recorded inputs as they are now, when every file holds what was recorded (sizes and times
+    refreshed where only they changed); None when any file changed."""
+    now = {}
+    for path, recorded in inputs.items():
+        state = current_state(root / path, recorded, root)
+        if state is None:
+            return None
+        now[path] = state
+    return now
+
+
+def current_state(path: Path, recorded: list, root: Path) -> list | None:
+    """A file's [sha256, size, mtime_ns] now, when it holds what was recorded (by its size and time when both
+    match, else by its hash); None when it changed."""
     if not isinstance(recorded, list) or len(recorded) != 3:
-        return False  # a damaged entry: rebuild
+        return None  # a damaged entry: rebuild
     if status_unchanged(path, recorded):
-        return True  # only its status was looked at: nothing is read, inside the root or out of it
+        return recorded  # only its status was looked at: nothing is read, inside the root or out of it
     digest = recorded[0]
-    return file_digest(path, root) == digest if path.exists() else digest is None
+    try:
+        stat = path.stat()
+    except OSError:
+        return recorded if digest is None else None
+    if digest is None or file_digest(path, root) != digest:
+        return None
+    return [digest, stat.st_size, stat.st_mtime_ns]
 
 
 def source_unchanged(entry: Entry | None, key: str, path: Path) -> bool:
