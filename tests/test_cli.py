@@ -294,3 +294,72 @@ def test_epub_never_loads_the_pdf_engines(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "russia-coronavirus-aid.epub").is_file()
     assert imported_modules(done.stderr) & PDF_ENGINES == set()
+
+
+# --- the command line as a newcomer meets it ---------------------------------------------------------------
+
+WIDE = {"COLUMNS": "300", "TERMINAL_WIDTH": "300"}
+
+
+def help_text(*args: str) -> str:
+    return CliRunner().invoke(app, [*args, "--help"], prog_name="pressexport", env=WIDE).output
+
+
+def test_the_command_list_gives_each_command_one_whole_sentence():
+    output = help_text()
+    rows = {match[0]: match[1].strip() for match in re.findall(r"│ (build|pdf|epub|batch|import) +(.+?)│", output)}
+    assert sorted(rows) == ["batch", "build", "epub", "import", "pdf"], output
+    assert all(text.endswith(".") and text.count(".") == 1 for text in rows.values()), rows
+
+
+@pytest.mark.parametrize(("command", "usage"), [("pdf", "ARTICLE_OR_FOLDER..."), ("batch", "FOLDER"),
+                                                ("import", "SOURCE...")])
+def test_usage_names_the_arguments_as_a_shell_would_take_them(command, usage):
+    output = help_text(command)
+    assert f"Usage: pressexport {command} [OPTIONS] {usage}" in output, output
+    assert "{" not in output.splitlines()[1]
+
+
+def test_option_help_fits_the_command():
+    pdf = help_text("pdf")
+    assert "EPUB" not in re.search(r"--split.*", pdf)[0]
+    batch = " ".join(help_text("batch").split())
+    assert "the root of the last batch into the same --out when it holds FOLDER" in batch
+    assert "or the article's folder" not in batch
+
+
+def test_tasks_without_a_task_prints_only_its_usage():
+    done = subprocess.run(["bash", str(Path(__file__).parents[1] / "tasks")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stdout.splitlines()[0].startswith("pressexport's task runner") and "set -" not in done.stdout
+
+
+@pytest.mark.parametrize(("title", "advice"), [
+    ('"The "tidal" grid"', "holds double quotes too, which end it early: write the inner quotes as “ ”"),
+    ("'It's here'", "holds an apostrophe or single quotes too, which end it early: write the apostrophe as ’"),
+    ("a: b", "quote values that contain ':' or '#'"),
+])
+def test_broken_quoting_in_the_front_matter_is_explained_by_its_real_cause(tmp_path, title, advice):
+    article = write_article(tmp_path / "piece", f"---\ntitle: {title}\nlang: en\n---\n\nText.\n")
+    result = CliRunner().invoke(app, ["epub", str(article), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{article}:2: broken YAML front matter" in result.output and advice in result.output, result.output
+
+
+@pytest.mark.parametrize("command", ["build", "epub", "batch"])
+def test_a_folder_without_articles_is_said_so(tmp_path, command):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "README.md").write_text("# Not an article\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [command, str(tmp_path / "empty"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"error: {tmp_path / 'empty'}: no article found in this folder; articles are "
+                                     "Markdown files (.markdown, .md, .mdx); README and licence files and hidden "
+                                     "folders are left out")
+
+
+def test_a_report_json_that_is_a_folder_is_a_usage_error(tmp_path):
+    write_article(tmp_path / "archive" / "one", "---\ntitle: One\nlang: en\n---\n\nText.\n")
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "archive"), "--out", str(tmp_path / "out"),
+                                      "--report-json", str(tmp_path / "archive")])
+    assert result.exit_code == 2 and "is a folder; give a file name" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()

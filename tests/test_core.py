@@ -213,6 +213,7 @@ def test_no_footnotes_no_notes(tmp_path):
 def test_unsafe_markup_is_removed(tmp_path, forbidden):
     rendered = render(tmp_path, CASES["unsafe"])
     assert forbidden not in rendered.body_html.lower()
+    assert text_of(rendered) == "hi bad end"  # what is safe stays: dropping everything would not do
 
 
 def test_unsafe_markup_keeps_safe_text(tmp_path):
@@ -236,7 +237,8 @@ def test_unsafe_markup_keeps_safe_text(tmp_path):
 )
 @pytest.mark.expected_logs(r"image .* not available", r"has no alt text")
 def test_other_unsafe_forms_are_removed(tmp_path, markup):
-    html = render(tmp_path, markup + "\n").body_html.lower()
+    html = render(tmp_path, f"Before it.\n\n{markup}\n\nAfter it.\n").body_html.lower()
+    assert "<p>before it.</p>" in html and "<p>after it.</p>" in html  # the text around stays
     for needle in ("javascript", "data:", "onerror", "onload", "<svg", "<object", "<embed", "<base",
                    "<meta", "evil.example", "style="):
         assert needle not in html

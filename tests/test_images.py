@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import resource
 import struct
 import subprocess
@@ -154,8 +155,12 @@ def test_cover_without_text_or_with_unsupported_characters():
 
 
 def test_missing_fonts_dir_is_a_clear_error(tmp_path):
-    with pytest.raises(Exception, match="font"):
+    from pressexport.errors import PressexportError
+
+    with pytest.raises(PressexportError) as caught:
         generate_cover("Solidarity", fonts_dir=tmp_path / "nowhere")
+    assert re.match(r"cannot (load|read) font \S+\.ttf$", caught.value.message), caught.value.one_line()
+    assert caught.value.hint == "pass fonts_dir pointing at the project's styles/fonts folder"
 
 
 def test_upper_follows_greek_and_turkish_rules():

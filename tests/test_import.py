@@ -375,3 +375,37 @@ def test_a_folder_of_pages_skips_drafts_and_reads_nothing_outside(tmp_path):
     assert lines[3].startswith(f"written {posts / '2018-05-20_bridges-abc.html'} -> ")
     assert len(lines) == 4
     assert "secret" not in "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "content").rglob("*.md"))
+
+
+def wxr_post(title: str, content: str, doctype: str = "") -> str:
+    """A one-post WordPress export."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<rss version="2.0" '
+            'xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            "<channel><title>Site</title><language>en</language>"
+            f"<item><title>{title}</title><wp:post_id>7</wp:post_id><wp:post_type>post</wp:post_type>"
+            f"<wp:status>publish</wp:status><content:encoded>{content}</content:encoded></item></channel></rss>")
+
+
+def test_an_exports_entities_are_never_expanded_internal_or_external(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN-4417", encoding="utf-8")
+    doctype = f'<!DOCTYPE rss [<!ENTITY inner "EXPANDED"><!ENTITY outside SYSTEM "{secret.as_uri()}">]>'
+    export = tmp_path / "site.xml"
+    export.write_text(wxr_post("A title &inner;", "&lt;p&gt;Some words of the post, long enough.&lt;/p&gt; &outside;",
+                               doctype), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(export), "--out", str(tmp_path / "content")])
+    written = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "content").rglob("article.md"))
+    assert result.exit_code == 0 and written, result.output
+    assert "EXPANDED" not in written and "TOKEN-4417" not in written and "Some words of the post" in written
+
+
+def test_an_upload_path_that_climbs_with_dots_is_not_read(tmp_path):
+    folder = tmp_path / "export"
+    (folder / "private").mkdir(parents=True)
+    Image.new("RGB", (64, 40), (90, 120, 160)).save(folder / "private" / "notes.jpg")
+    image = "https://site.example/wp-content/uploads/../../private/notes.jpg"
+    (folder / "site.xml").write_text(wxr_post("Climbing", f"&lt;p&gt;Words of the post.&lt;/p&gt;&lt;img src=\"{image}\" "
+                                              'alt="Notes"/&gt;'), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(folder / "site.xml"), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0, result.output
+    assert not list((tmp_path / "content").rglob("*.jpg"))  # inside the export's folder, but not an upload

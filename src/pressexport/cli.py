@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from .version import __version__
 from .diagnostics import Diagnostic
@@ -24,6 +26,14 @@ if TYPE_CHECKING:  # the engines load with the command that needs them, never at
 
 T = TypeVar("T")
 
+class PlainUsage(TyperCommand):
+    """Usage lines as command lines are documented (``ARTICLE_OR_FOLDER...``): recent Typer versions wrap a
+    required argument in braces (``{paths}...``), which reads like shell brace expansion."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        return [re.sub(r"\{([^{}]*)\}", r"\1", piece) for piece in super().collect_usage_pieces(ctx)]
+
+
 app = typer.Typer(
     help="Turn Markdown articles into print-ready PDFs and EPUBs.",
     no_args_is_help=True,
@@ -35,11 +45,15 @@ app = typer.Typer(
 # --- the options, declared once; each command lists the ones it takes -------------------------------
 
 Paths = Annotated[list[Path], typer.Argument(help="Markdown files, or folders to search for them.",
-                                             show_default=False)]
-Folder = Annotated[Path, typer.Argument(help="The archive: a folder of articles.", show_default=False)]
+                                             metavar="ARTICLE_OR_FOLDER...", show_default=False)]
+Folder = Annotated[Path, typer.Argument(help="The archive: a folder of articles.", metavar="FOLDER",
+                                        show_default=False)]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions into.")]
 Root = Annotated[Optional[Path], typer.Option(
     "--root", help="Content root: nothing outside it is read. Default: the folder given, or the article's folder.")]
+BatchRoot = Annotated[Optional[Path], typer.Option(
+    "--root", help="Content root: nothing outside it is read. Default: the root of the last batch into the same "
+                   "--out when it holds FOLDER (one issue rebuilt with the archive's shared files), else FOLDER.")]
 Size = Annotated[PageSize, typer.Option(
     "--page-size", case_sensitive=False, help=f"PDF page size: {', '.join(size.value for size in PageSize)}.")]
 Variant = Annotated[Optional[PdfVariant], typer.Option(
@@ -52,7 +66,7 @@ AllowRemote = Annotated[bool, typer.Option(
 EmbedFonts = Annotated[bool, typer.Option(
     "--embed-fonts", help="Embed the shipped OFL fonts in the EPUB (unobfuscated, with their licence).")]
 Split = Annotated[bool, typer.Option(
-    "--split", help="An issue folder (with an issue.yaml) gives one PDF and EPUB of the whole issue; "
+    "--split", help="An issue folder (with an issue.yaml) gives one edition of the whole issue in each format; "
                     "--split also writes each of its articles on its own.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 Verbose = Annotated[bool, typer.Option(
@@ -182,7 +196,8 @@ def run(invocation: Invocation) -> None:
     if result.failures and not invocation.quiet:
         from .console import failures_summary
 
-        typer.echo(failures_summary(result), err=True)
+        if said := failures_summary(result):
+            typer.echo(said, err=True)
     print_eco(result, invocation.quiet, invocation.report)
     raise typer.Exit(0 if result.ok else 1)
 
@@ -208,7 +223,11 @@ def run_batch(invocation: Invocation, run: BatchOptions, report_json: Path | Non
     for line in lines[: None if not invocation.quiet else 1]:
         typer.echo(line)
     if report_json is not None:
-        write_atomic(report_json, json.dumps(result.as_dict(seconds), indent=1, ensure_ascii=False).encode())
+        try:
+            write_atomic(report_json, json.dumps(result.as_dict(seconds), indent=1, ensure_ascii=False).encode())
+        except PressexportError as exc:
+            typer.echo(f"error: {exc.one_line()}", err=True)
+            raise typer.Exit(1) from None
     print_eco(result, invocation.quiet, invocation.report)
     raise typer.Exit(0 if result.ok else 1)
 
@@ -259,7 +278,7 @@ def print_eco(report: BuildReport, quiet: bool, details: bool) -> None:
 # --- the commands -------------------------------------------------------------------------------------
 
 
-@app.command("build")
+@app.command("build", cls=PlainUsage, short_help="Write the PDF and EPUB editions of articles and issues.")
 def build_command(paths: Paths, out: Out = OUTPUT, root: Root = None, formats: Formats = "pdf,epub",
                   page_size: Size = PageSize.a4, pdf_variant: Variant = None, eco: Eco = False,
                   eco_columns: EcoColumns = None, eco_images: EcoImageMode = None, report: Report = False,
@@ -273,7 +292,7 @@ def build_command(paths: Paths, out: Out = OUTPUT, root: Root = None, formats: F
     run(Invocation(paths, options, quiet, verbose, report))
 
 
-@app.command("pdf")
+@app.command("pdf", cls=PlainUsage, short_help="Write only the PDF editions (and, with --eco, the eco editions).")
 def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
                 pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
                 eco_images: EcoImageMode = None, report: Report = False, allow_remote: AllowRemote = False,
@@ -285,8 +304,8 @@ def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: S
     run(Invocation(paths, options, quiet, verbose, report))
 
 
-@app.command("batch")
-def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, formats: Formats = "pdf,epub",
+@app.command("batch", cls=PlainUsage, short_help="Build a whole archive in parallel, skipping what has not changed.")
+def batch_command(folder: Folder, out: Out = OUTPUT, root: BatchRoot = None, formats: Formats = "pdf,epub",
                   page_size: Size = PageSize.a4,
                   pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
                   eco_images: EcoImageMode = None, report: Report = False, embed_fonts: EmbedFonts = False,
@@ -310,10 +329,14 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: Root = None, formats:
                     renders_per_worker=renders_per_worker, force=force, scheduler=scheduler)
     if scheduler is not None:
         check_dask_installed()
+    if report_json is not None and report_json.is_dir():
+        typer.echo(f"error: --report-json {report_json}: is a folder; give a file name, e.g. {report_json / 'report.json'}",
+                   err=True)
+        raise typer.Exit(2)
     run_batch(Invocation([folder], options, quiet, verbose, report), run, report_json)
 
 
-@app.command("epub")
+@app.command("epub", cls=PlainUsage, short_help="Write only the EPUB editions.")
 def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts: EmbedFonts = False,
                  allow_remote: AllowRemote = False, split: Split = False, quiet: Quiet = False,
                  verbose: Verbose = False) -> None:
@@ -324,7 +347,7 @@ def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts
 
 Sources = Annotated[list[str], typer.Argument(
     help="Scraped texts (.txt), web pages (.html, .htm) or folders of them, WordPress exports (.xml), "
-         "or http(s) addresses of pages (with --allow-remote).", show_default=False)]
+         "or http(s) addresses of pages (with --allow-remote).", metavar="SOURCE...", show_default=False)]
 ImportOut = Annotated[Path, typer.Option("--out", "-o", help="Folder to write <slug>/article.md into.")]
 Overwrite = Annotated[bool, typer.Option("--force", help="Overwrite articles that exist and differ (edited).")]
 FetchPages = Annotated[bool, typer.Option(
@@ -332,7 +355,7 @@ FetchPages = Annotated[bool, typer.Option(
                            "addresses only). Off by default: nothing is fetched from the network.")]
 
 
-@app.command("import")
+@app.command("import", cls=PlainUsage, short_help="Turn web pages, WordPress exports and scraped texts into articles.")
 def import_command(sources: Sources, out: ImportOut = Path("content"), force: Overwrite = False,
                    allow_remote: FetchPages = False, jobs: Jobs = 0, timeout: Timeout = IMPORT_TIMEOUT,
                    memory_limit: MemoryLimit = BatchOptions.memory_mb, quiet: Quiet = False) -> None:

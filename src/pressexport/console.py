@@ -101,6 +101,8 @@ def batch_summary(report: BatchReport, seconds: float) -> list[str]:
                           ("failed", [job.path for job in report.failed])):
         for path in paths:
             (issues if path.name == ISSUE_FILE else articles)[status] += 1
+    if not report.failed and not report.built and not report.unchanged:
+        return []  # nothing was found to build: the errors said why
     failed_articles = len(report.failures) - issues["failed"]  # a failure found before a job (a bad path) too
     parts = [f"{plural(articles['built'], 'article')} built, {articles['unchanged']} unchanged, {failed_articles} failed"]
     if sum(issues.values()):
@@ -117,6 +119,8 @@ def batch_summary(report: BatchReport, seconds: float) -> list[str]:
 def failures_summary(report: BuildReport) -> str:
     """What a build that failed in part says last: how many articles failed and issues were not built, and
     how many files were written."""
+    if not report.failed and not report.written:
+        return ""  # nothing was found to build: the errors said why
     issues = sum(1 for job in report.failed if job.kind == "issue")
     articles = len(report.failures) - issues
     parts = [plural(articles, "article") + " failed"] if articles or not issues else []

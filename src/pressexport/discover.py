@@ -165,6 +165,10 @@ def jobs_for(given: Path, root: Path | None, out_dir: Path, split: bool) -> tupl
     offset = given.resolve().relative_to(base)
     articles, issue_files = find_sources(given, base)
     issue_jobs, listed = issues_in(issue_files, given, offset, base, out_dir)
+    if not articles and not issue_files:
+        raise InputError("no article found in this folder", where=given,
+                         hint=f"articles are Markdown files ({', '.join(sorted(ARTICLE_SUFFIXES))}); "
+                              "README and licence files and hidden folders are left out")
     readable = [job for job in issue_jobs if not job.failure]
     standalone = [path for path in articles if split or path.resolve() not in listed]
     return (readable + [job_in_folder(path, given, offset, base, out_dir) for path in standalone],

@@ -152,7 +152,28 @@ def yaml_error(exc: yaml.MarkedYAMLError, where: str) -> InputError:
     if isinstance(exc, NotBuilt):
         return InputError(exc.problem, where=where, hint=exc.hint)
     problem = exc.problem or exc.context or "invalid YAML"
-    return InputError(f"broken YAML front matter: {problem}", where=where, hint=SYNTAX_HINT)
+    return InputError(f"broken YAML front matter: {problem}", where=where, hint=syntax_hint(exc))
+
+
+QUOTED_VALUE = re.compile(r"""\s*(?:- )?[^\s:#'"][^:#]*:\s+(["'])(.*)$""")
+
+
+def syntax_hint(exc: yaml.MarkedYAMLError) -> str:
+    """What to do about broken syntax: the commonest cause named when it is the one (a quote inside a value
+    quoted with the same quote ends it early), else the general advice."""
+    mark = exc.problem_mark or exc.context_mark
+    lines = (mark.buffer or "").rstrip("\0").splitlines() if mark else []
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    found = QUOTED_VALUE.match(line)
+    if found:
+        quote, rest = found.groups()
+        inner = rest.rstrip()[:-1] if rest.rstrip().endswith(quote) else rest
+        if (quote == '"' and re.search(r'(?<!\\)"', inner)) or (quote == "'" and re.search(r"(?<!')'(?!')", inner)):
+            what = "double quotes" if quote == '"' else "an apostrophe or single quotes"
+            fix = ("write the inner quotes as “ ” or ' ', or quote the whole value with ' instead" if quote == '"'
+                   else "write the apostrophe as ’ or twice (''), or quote the whole value with \" instead")
+            return f"the value is quoted with {quote} and holds {what} too, which end it early: {fix}"
+    return SYNTAX_HINT
 
 
 def mark_line(exc: yaml.MarkedYAMLError, first_line: int = FIRST_LINE) -> int:
