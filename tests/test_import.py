@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from conftest import PROJECT
 from pressexport.build import BuildOptions, build
 from pressexport.cli import app
+from pressexport.options import BatchOptions
 from pressexport.importers.scraped import draft_from_text
 from pressexport.importers.when import parse_when
 
@@ -377,13 +378,15 @@ def test_a_folder_of_pages_skips_drafts_and_reads_nothing_outside(tmp_path):
     assert "secret" not in "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "content").rglob("*.md"))
 
 
-def wxr_post(title: str, content: str, doctype: str = "") -> str:
-    """A one-post WordPress export."""
+def wxr_post(title: str, content: str, doctype: str = "", *more: tuple[str, str]) -> str:
+    """A WordPress export of one post (id 7), or more (ids 8, 9…)."""
+    items = "".join(
+        f"<item><title>{title}</title><wp:post_id>{number}</wp:post_id><wp:post_type>post</wp:post_type>"
+        f"<wp:status>publish</wp:status><content:encoded>{content}</content:encoded></item>"
+        for number, (title, content) in enumerate(((title, content), *more), start=7))
     return (f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<rss version="2.0" '
             'xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-            "<channel><title>Site</title><language>en</language>"
-            f"<item><title>{title}</title><wp:post_id>7</wp:post_id><wp:post_type>post</wp:post_type>"
-            f"<wp:status>publish</wp:status><content:encoded>{content}</content:encoded></item></channel></rss>")
+            f"<channel><title>Site</title><language>en</language>{items}</channel></rss>")
 
 
 def test_an_exports_entities_are_never_expanded_internal_or_external(tmp_path):
@@ -409,3 +412,91 @@ def test_an_upload_path_that_climbs_with_dots_is_not_read(tmp_path):
     result = CliRunner().invoke(app, ["import", str(folder / "site.xml"), "--out", str(tmp_path / "content")])
     assert result.exit_code == 0, result.output
     assert not list((tmp_path / "content").rglob("*.jpg"))  # inside the export's folder, but not an upload
+
+
+def posts_like_an_export(seconds: float) -> list:
+    """A reader (run in an import worker) that finds two posts, as an export does: a slow one, a quick one."""
+    from pressexport.importers.pool import Task
+
+    return [Task("export#1", sleeping, (seconds,)), Task("export#2", sleeping, (0,))]
+
+
+def sleeping(seconds: float) -> list:
+    import time
+
+    from pressexport.importers import Outcome
+
+    time.sleep(seconds)
+    return [Outcome(f"slept {seconds}", "written")]
+
+
+def test_each_post_of_an_export_is_read_under_its_own_deadline():
+    # an export's deadline once grew with every "<item>" its file held, comments included
+    from pressexport.importers.pool import Task, read_all
+
+    found = list(read_all([Task("export", posts_like_an_export, (30,))], BatchOptions(timeout=2, jobs=2)))
+    assert [(item.source, item.status) for item in found] == [("export#1", "failed"), ("slept 0", "written")]
+    assert found[0].reason.startswith("took longer than 2 s and was stopped")
+
+
+def test_an_export_is_read_as_one_task_per_published_post(tmp_path):
+    from pressexport.importers.sources import read_export, read_post
+
+    raw = WXR.read_bytes().replace(b"<channel>", b"<channel>" + b"<!-- <item></item> -->" * 60)
+    tasks = read_export(raw, tmp_path / WXR.name)
+    assert [(task.source.split("#")[1], task.read) for task in tasks] == [("12", read_post), ("20", read_post)]
+
+
+def test_hostile_and_long_classic_editor_text_is_read_in_its_time(tmp_path):
+    # 20,000 unclosed [caption] tags once took 80 s (a pattern looked ahead from each); 1,500 one-line blocks
+    # in one chunk overflowed the stack
+    hostile = "[caption id=&quot;x&quot;]" * 20_000 + "&lt;p&gt;Words after the tags.&lt;/p&gt;"
+    long_chunk = "\n".join(f"&lt;p&gt;Line {number} of the post.&lt;/p&gt;" for number in range(1500))
+    export = tmp_path / "site.xml"
+    export.write_text(wxr_post("Hostile", hostile, "", ("Long", long_chunk)), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(export), "--out", str(tmp_path / "content"), "--timeout", "20"])
+    assert result.exit_code == 0, result.output
+    assert f"written {export}#7" in result.output and f"written {export}#8" in result.output
+    long_article = (tmp_path / "content" / "long" / "article.md").read_text(encoding="utf-8")
+    assert "Line 0 of the post." in long_article and "Line 1499 of the post." in long_article
+
+
+def test_an_image_over_the_builds_limit_is_not_read_at_import(tmp_path):
+    page = page_copy(tmp_path, "bridges.html")
+    huge = page.parent / "images" / "pont-neuf.jpg"
+    with huge.open("r+b") as sparse:  # 3 GB on paper, nothing on disk: it must not be read whole
+        sparse.truncate(3 * 2**30)
+    result = CliRunner().invoke(app, ["import", str(page), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    article = tmp_path / "content" / "the-bridges-of-paris"
+    assert (article / "article.md").is_file()
+    assert not (article / "images").exists() or not list((article / "images").iterdir())
+
+
+def test_a_folder_that_cannot_be_written_fails_its_articles_alone(tmp_path):
+    out = tmp_path / "content"
+    out.mkdir()
+    (out / "what-is-behind-russias-sending-of-coronavirus-aid-to-italy").write_text("a file, not a folder")
+    page = page_copy(tmp_path, "bridges.html")
+    result = CliRunner().invoke(app, ["import", str(SEED_TEXT), str(page), "--out", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"error: failed {SEED_TEXT}: " in result.output and f"written {page}" in result.output
+    as_file = tmp_path / "out.txt"
+    as_file.write_text("not a folder")
+    again = CliRunner().invoke(app, ["import", str(SEED_TEXT), str(page), "--out", str(as_file)])
+    failed = [line for line in again.output.splitlines() if line.startswith("error: failed ")]
+    assert again.exit_code == 1 and len(failed) == 2 and "Traceback" not in again.output, again.output
+
+
+def test_hand_made_footnotes_become_footnotes_and_the_reading_time_goes(tmp_path):
+    # <sup><a href="#fn1">1</a></sup> calls with an <ol> of notes (no back links), under a "Notes" heading
+    page = tmp_path / "hand-made-notes.html"
+    page.write_bytes((PAGES / page.name).read_bytes())
+    result = CliRunner().invoke(app, ["import", str(page), "--out", str(tmp_path / "content")])
+    assert result.exit_code == 0, result.output
+    _fields, body = front_matter(tmp_path / "content" / "tides-and-the-grid" / "article.md")
+    assert "in the world today.[^1] It makes" in body and "for its own output.[^2] That" in body
+    assert body.rstrip().endswith("[^1]: EDF, annual report 2019.\n[^2]: See the tide tables of the SHOM, which "
+                                  "run to 2100.")
+    assert "## Notes" not in body and "(#fn" not in body and "\n- " not in body
+    assert "Reading time" not in body and "min read" not in body

@@ -38,6 +38,20 @@ _BAD_DATA = (OSError, ValueError, SyntaxError, EOFError, struct.error, NotImplem
 _DECODE_LOCK = threading.Lock()
 
 
+# An image file larger than this is refused before it is read (a 50-megapixel photograph compresses well below
+# it): a sparse or runaway file would otherwise be read whole into memory, at build and at import alike.
+MAX_IMAGE_BYTES = 200 * 2**20
+
+
+def too_large_a_file(path: Path) -> bool:
+    """Whether an image file is over MAX_IMAGE_BYTES (by its size on disk; a file that cannot be looked at is
+    left for the reader to report)."""
+    try:
+        return path.stat().st_size > MAX_IMAGE_BYTES
+    except OSError:
+        return False
+
+
 def extension(media_type: str) -> str:
     """The file extension for a media type that load_image returns."""
     return {"image/jpeg": "jpg", "image/svg+xml": "svg"}.get(media_type, "png")
@@ -113,7 +127,11 @@ def _strict_decoding() -> Iterator[None]:
 
 
 def _read(path: Path) -> bytes:
-    """The bytes of the file at ``path``; InputError if it is missing, unreadable or empty."""
+    """The bytes of the file at ``path``; InputError if it is missing, unreadable, empty or over
+    MAX_IMAGE_BYTES (checked before it is read)."""
+    if too_large_a_file(Path(path)):
+        raise InputError(f"image {path.name} is over {MAX_IMAGE_BYTES // 2**20} MB", where=str(path),
+                         hint=_REEXPORT)
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:

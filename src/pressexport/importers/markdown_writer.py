@@ -11,6 +11,10 @@ from lxml import etree
 
 NOTE_REF = re.compile(r"^\[?\(?(\d{1,3})\)?\]?$")
 BACKLINK = re.compile(r"^[↩↑^]|^back$", re.IGNORECASE)
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# a heading that only names the notes, in the languages pressexport speaks
+NOTES_HEADING = re.compile(r"(?i)^(?:foot|end)?notes?:?$|^references$|^notes? (?:et|and) références$|"
+                           r"^anmerkungen$|^fußnoten$|^notas$|^note$|^примечания$|^сноски$")
 
 
 def to_markdown(body: etree._Element) -> str:
@@ -27,20 +31,22 @@ def to_markdown(body: etree._Element) -> str:
 
 
 def lift_footnotes(body: etree._Element) -> list[tuple[str, str]]:
-    """A closing list of notes (each item with a back link, ↩) becomes Markdown footnotes, and the numbered
-    links that call them ``[^n]``."""
-    lists = [candidate for candidate in body.xpath(".//ol | .//ul")
-             if len(candidate) and all(has_backlink(item) for item in candidate)]
-    if not lists:
+    """A closing list of notes becomes Markdown footnotes, and the numbered links that call them ``[^n]``:
+    a list whose every item links back up to its call (↩), or else the last list of the text when numbered
+    links to anchors in the page call its items one to one, all before it (``<sup><a href="#fn1">1</a></sup>``
+    with an ``<ol>`` of notes, the commonest hand-made footnotes). A heading that only names the notes goes
+    too: the editions print their own."""
+    notes_list = backlinked_notes(body) or called_notes(body)
+    if notes_list is None:
         return []
-    items = list(lists[-1])
-    for link in body.xpath(".//a[starts-with(@href, '#')]"):
-        match = NOTE_REF.match(link.text_content().strip())
-        if not match or not 1 <= int(match.group(1)) <= len(items) or any(link in item.iter() for item in items):
+    items = list(notes_list)
+    for link in note_calls(body):
+        number = int(NOTE_REF.match(link.text_content().strip()).group(1))
+        if not 1 <= number <= len(items) or any(link in item.iter() for item in items):
             continue
         holder = link.getparent() if link.getparent().tag == "sup" and len(link.getparent()) == 1 else link
         call = etree.Element("span")
-        call.text = f"[^{match.group(1)}]"
+        call.text = f"[^{number}]"
         call.tail = holder.tail
         holder.getparent().replace(holder, call)
     notes = []
@@ -51,8 +57,40 @@ def lift_footnotes(body: etree._Element) -> list[tuple[str, str]]:
         inner = etree.tostring(item, encoding="unicode", method="html")
         content = Converter(escape_misc=False).convert(inner).strip()
         notes.append((str(number), " ".join(re.sub(r"^[-*]\s+|^\d+\.\s+", "", content).split())))
-    lists[-1].drop_tree()
+    heading = notes_list.getprevious()
+    if heading is not None and heading.tag in HEADINGS and NOTES_HEADING.match(heading.text_content().strip()):
+        heading.drop_tree()
+    notes_list.drop_tree()
     return notes
+
+
+def backlinked_notes(body: etree._Element) -> etree._Element | None:
+    """The last list whose every item links back up to its call."""
+    lists = [candidate for candidate in body.xpath(".//ol | .//ul")
+             if len(candidate) and all(has_backlink(item) for item in candidate)]
+    return lists[-1] if lists else None
+
+
+def called_notes(body: etree._Element) -> etree._Element | None:
+    """The text's last list, when the numbered links to anchors call its items one to one (1 to n, each at
+    least once) and all come before it."""
+    lists = body.xpath(".//ol | .//ul")
+    calls = note_calls(body)
+    if not lists or not calls:
+        return None
+    last = lists[-1]
+    order = {element: index for index, element in enumerate(body.iter())}
+    numbers = {int(NOTE_REF.match(link.text_content().strip()).group(1)) for link in calls}
+    if (numbers != set(range(1, len(last) + 1)) or any(item.tag != "li" for item in last)
+            or any(order[link] > order[last] for link in calls)):
+        return None
+    return last
+
+
+def note_calls(body: etree._Element) -> list[etree._Element]:
+    """The links to an anchor in the page whose text is a note number (1, [1], (1))."""
+    return [link for link in body.xpath(".//a[starts-with(@href, '#')]")
+            if NOTE_REF.match(link.text_content().strip())]
 
 
 def has_backlink(item: etree._Element) -> bool:

@@ -18,6 +18,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree, html as lxml_html
 
+from ..images.load import too_large_a_file
+
 from . import Draft
 from .markdown_writer import to_markdown
 from .page_meta import canonical_url, h_entry, page_fields, page_title
@@ -298,9 +300,11 @@ def beside(page: Path) -> Callable[[str], Path | None]:
 
 
 def local_image(candidate: Path, folder: Path) -> Path | None:
-    """The candidate, when it is an image file inside ``folder`` (links followed first)."""
+    """The candidate, when it is an image file inside ``folder`` (links followed first) within the build's
+    limit on an image file's size (a larger one keeps its address, and builds as a placeholder)."""
     resolved = candidate.resolve()
-    if resolved.is_file() and folder in resolved.parents and resolved.suffix.lower() in IMAGE_SUFFIXES:
+    if (resolved.is_file() and folder in resolved.parents and resolved.suffix.lower() in IMAGE_SUFFIXES
+            and not too_large_a_file(resolved)):
         return resolved
     return None
 

@@ -18,13 +18,12 @@ from . import Draft, Outcome
 
 @dataclass(frozen=True)
 class Task:
-    """One source to read: its name for messages, the reader, what it reads, and how many articles it may
-    hold (a WordPress export's deadline is its posts' deadlines added up)."""
+    """One source to read: its name for messages, the reader and what it reads. A reader returns drafts
+    and failures, or further tasks (an export's posts), each read in turn under its own deadline."""
 
     source: str
-    read: Callable[..., list[Draft | Outcome]]
+    read: Callable[..., list[Draft | Outcome | Task]]
     args: tuple
-    articles: int = 1
 
 
 def read_all(tasks: Iterable[Task | Outcome], run: BatchOptions) -> Iterator[Draft | Outcome]:
@@ -34,13 +33,31 @@ def read_all(tasks: Iterable[Task | Outcome], run: BatchOptions) -> Iterator[Dra
     pool = ProcessPool(max_workers=run.workers, initializer=reader_worker, initargs=(run.memory_mb, os.getpid()),
                        context=multiprocessing.get_context(START_METHOD))
     try:
-        scheduled = [(task, pool.schedule(task.read, task.args, timeout=run.timeout * task.articles))
-                     if isinstance(task, Task) else (task, None) for task in tasks]
-        for task, future in scheduled:
-            yield from [task] if future is None else result(task, future, run)
+        yield from results_in_order(pool, list(tasks), run)
     finally:
         pool.stop()
         pool.join()
+
+
+def results_in_order(pool, tasks: list[Task | Outcome], run: BatchOptions) -> Iterator[Draft | Outcome]:
+    """Schedule every task at once, then give their results in the order of the tasks; a task's own tasks
+    take its place (iteratively: an export's posts are read side by side too)."""
+    pending = [[(task, schedule(pool, task, run)) for task in tasks]]
+    while pending:
+        if not pending[-1]:
+            pending.pop()
+            continue
+        task, future = pending[-1].pop(0)
+        found = [task] if future is None else result(task, future, run)
+        more = [item for item in found if isinstance(item, Task)]
+        yield from (item for item in found if not isinstance(item, Task))
+        if more:
+            pending.append([(item, schedule(pool, item, run)) for item in more])
+
+
+def schedule(pool, task: Task | Outcome, run: BatchOptions):
+    """The future of a task (None for an outcome decided without reading)."""
+    return pool.schedule(task.read, task.args, timeout=run.timeout) if isinstance(task, Task) else None
 
 
 def reader_worker(memory_mb: int, import_pid: int) -> None:
@@ -51,13 +68,13 @@ def reader_worker(memory_mb: int, import_pid: int) -> None:
     quiet_loggers()
 
 
-def result(task: Task, future, run: BatchOptions) -> list[Draft | Outcome]:
+def result(task: Task, future, run: BatchOptions) -> list[Draft | Outcome | Task]:
     """A finished read; a deadline passed, a dead worker or an escaped error fail this source alone."""
     try:
         return future.result()
     except ImportError as exc:  # an incomplete install: not the file's fault
         reason = missing_library(exc)
     except Exception as exc:  # noqa: BLE001 - a reader's own bug: still one line, the others go on
-        reason = why_stopped(exc, run.timeout * task.articles, run.memory_mb, "reading it") or \
+        reason = why_stopped(exc, run.timeout, run.memory_mb, "reading it") or \
             f"internal error ({type(exc).__name__}: {exc}); please report it with this file"
     return [Outcome(task.source, "failed", reason=reason)]

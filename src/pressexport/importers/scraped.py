@@ -38,6 +38,12 @@ COVER = re.compile(r"^\((?:Cover|Photo|Image): (?P<credit>[^\n]+?)\.? - (?P<capt
 LICENSED = re.compile(r"(?i)licen[cs]ed under (?:a |the )?(?P<name>creative commons [^\n]+?|cc[ -][^\n]+?)"
                       r"(?: licen[cs]e)?\.?$")
 PRINT_NOTE = re.compile(r"^>{2,3}\s*(?P<note>.{10,300})$")
+# a page's reading-time line ("Reading time: 2 minutes", "4 min read", "Temps de lecture : 3 min"): the site's,
+# not the article's (an edition is read at the reader's pace)
+READING_TIME = re.compile(r"(?i)^(?:(?:estimated )?reading time|read time|temps de lecture|lesezeit|tiempo de lectura|"
+                          r"tempo di lettura|tempo de leitura|время чтения)\s*:?\s*(?:about |~|ca\.? )?\d{1,3}\s*"
+                          r"(?:min(?:ute)?s?|mn|minuten|minutos|minuti|мин(?:ут[аы]?)?)\.?$|"
+                          r"^\d{1,3}\s*(?:-| )?min(?:ute)?s?\.? read$")
 TAGS = re.compile(r"(?i)^(?:tags|topics|keywords|mots-clés|schlagwörter|etiquetas|tag|теги|метки):\s*(?P<tags>.{1,500})$")
 SENTENCE_END = tuple(".,;:")
 MAX_HEADING = 120  # characters: a longer line is a paragraph
@@ -90,6 +96,8 @@ class Furniture:
         """The paragraph's blocks for the body (none when it was furniture)."""
         flat = " ".join(paragraph.split())
         if not self.seen_text and self.byline(flat) or self.published(flat) or self.noted(flat):
+            return []
+        if READING_TIME.match(flat):
             return []
         card = RELATED.match(flat) if "\n" not in paragraph else None
         if card and looks_like_a_source(card.group("source")):

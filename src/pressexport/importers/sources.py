@@ -36,7 +36,16 @@ def import_sources(sources: list[str], out: Path, *, force: bool = False, allow_
     each source's deadline and memory ceiling); the articles are written here, one at a time."""
     taken: set[str] = set()
     for item in read_all(tasks(sources, allow_remote), run):
-        yield item if isinstance(item, Outcome) else write_draft(item, out, force=force, taken=taken)
+        yield item if isinstance(item, Outcome) else written(item, out, force, taken)
+
+
+def written(draft: Draft, out: Path, force: bool, taken: set[str]) -> Outcome:
+    """Write one draft; a folder that cannot be written (``--out`` is a file, a file where a folder should
+    be, a full disk) fails this article alone, with its reason."""
+    try:
+        return write_draft(draft, out, force=force, taken=taken)
+    except (PressexportError, OSError) as exc:
+        return Outcome(draft.source, "failed", reason=reason(exc))
 
 
 def tasks(sources: list[str], allow_remote: bool) -> Iterator[Task | Outcome]:
@@ -76,8 +85,7 @@ def file_task(source: Path) -> Task:
     if suffix in PAGE_SUFFIXES:
         return Task(str(source), read_page, (source,))
     if suffix in EXPORT_SUFFIXES:
-        raw = read_bytes(source, MAX_EXPORT_BYTES)
-        return Task(str(source), read_export, (raw, source), articles=max(1, raw.count(b"<item>")))
+        return Task(str(source), read_export, (read_bytes(source, MAX_EXPORT_BYTES), source))
     raise SourceError("not a source import knows (give .txt, .html or .htm files, a folder of "
                       "pages, or a WordPress export .xml)")
 
@@ -118,10 +126,19 @@ def read_url(raw: bytes, url: str) -> list[Draft | Outcome]:
     return failing_alone(url, lambda: [draft_from_url(raw, url)])
 
 
-def read_export(raw: bytes, source: Path) -> list[Draft | Outcome]:
-    from .wordpress import drafts_from_export
+def read_export(raw: bytes, source: Path) -> list[Task | Outcome]:
+    """An export's posts, each a task of its own: read under its own deadline, so the export's deadline
+    does not grow with the posts its file claims."""
+    from .wordpress import posts_of_export
 
-    return failing_alone(str(source), lambda: list(drafts_from_export(raw, source)))
+    return failing_alone(str(source), lambda: [Task(post.source, read_post, (post,)) for post in
+                                               posts_of_export(raw, source)])
+
+
+def read_post(post) -> list[Draft | Outcome]:
+    from .wordpress import draft_of_post
+
+    return failing_alone(post.source, lambda: [draft_of_post(post)])
 
 
 def failing_alone(source: str, read: Callable[[], list[Draft | Outcome]]) -> list[Draft | Outcome]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..atomic import write_all_atomic
+from ..images.load import MAX_IMAGE_BYTES, too_large_a_file
 from . import Draft, Outcome
 
 MAX_SLUG = 60  # characters: a folder name an archivist can still read
@@ -27,9 +28,17 @@ def write_draft(draft: Draft, out: Path, *, force: bool = False, taken: set[str]
             return Outcome(draft.source, "skipped", target, "the article exists and differs (edited?); "
                            "--force overwrites it")
     files = {target: text.encode("utf-8")}
-    files.update({folder / "images" / name: image.read_bytes() for image, name in draft.images})
+    files.update({folder / "images" / name: image_bytes(image) for image, name in draft.images})
     write_all_atomic(files)
     return Outcome(draft.source, "written", target)
+
+
+def image_bytes(image: Path) -> bytes:
+    """An image to copy, read only within the build's limit on an image file's size (it may have grown since
+    it was found)."""
+    if too_large_a_file(image):
+        raise OSError(f"image {image.name} is over {MAX_IMAGE_BYTES // 2**20} MB")
+    return image.read_bytes()
 
 
 def article_text(draft: Draft) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..language import detect
-from . import Draft, Outcome
+from . import Draft
 from .page import article_text, local_image, safe_tree
 from .when import parse_when
 
@@ -30,8 +31,10 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
 }
 BLOCK_START = re.compile(r"^\s*<(?:p|h[1-6]|ul|ol|li|blockquote|pre|table|figure|div|hr|dl|section)\b", re.I)
-CAPTION = re.compile(r"\[caption[^\]]*\](?P<inner>.*?)\[/caption\]", re.S)
-SHORTCODE = re.compile(r"\[/?(?:gallery|embed|audio|video|playlist|wp_caption|contact-form[\w-]*)\b[^\]]*\]")
+# an opening tag's attributes are bounded, so that an unclosed one costs a bounded look-ahead
+CAPTION_OPEN = re.compile(r"\[caption\b[^\]\[]{0,2000}\]")
+CAPTION_CLOSE = "[/caption]"
+SHORTCODE = re.compile(r"\[/?(?:gallery|embed|audio|video|playlist|wp_caption|contact-form[\w-]*)\b[^\]\[]{0,2000}\]")
 RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")  # WordPress's resized copies: photo-300x200.jpg
 
 
@@ -39,8 +42,22 @@ class ExportError(ValueError):
     """A file that is not a WordPress export."""
 
 
-def drafts_from_export(raw: bytes, path: Path) -> Iterator[Draft | Outcome]:
-    """Every published post of the export, in the export's order (a post that cannot be read: its failure)."""
+@dataclass(frozen=True)
+class Post:
+    """One published post of an export, as it travels to the worker that reads it (each post is read under
+    its own deadline: an export's deadline would otherwise grow with what its file says it holds)."""
+
+    source: str  # export#post_id, for messages
+    export: Path
+    item: bytes  # the post's <item>, serialised with the namespaces it uses
+    featured: bytes  # the attachment its _thumbnail_id names (b"" when none)
+    ns: dict[str, str]
+    authors: dict[str, str]
+    site: dict[str, str]
+
+
+def posts_of_export(raw: bytes, path: Path) -> Iterator[Post]:
+    """Every published post of the export, in the export's order, ready to be read on its own."""
     channel = parse_export(raw)
     ns = namespaces(channel)
     authors = {text(author, "wp:author_login", ns): text(author, "wp:author_display_name", ns)
@@ -48,14 +65,44 @@ def drafts_from_export(raw: bytes, path: Path) -> Iterator[Draft | Outcome]:
     attachments = {text(item, "wp:post_id", ns): item for item in channel.findall("item")
                    if text(item, "wp:post_type", ns) == "attachment"}
     site = {"publication": text(channel, "title", ns), "lang": text(channel, "language", ns)}
-    locate = uploads(path)
     for item in channel.findall("item"):
         if text(item, "wp:post_type", ns) == "post" and text(item, "wp:status", ns) == "publish":
-            source = f"{path}#{text(item, 'wp:post_id', ns)}"
-            try:
-                yield post_draft(item, ns, authors, attachments, site, locate, source)
-            except ValueError as exc:  # one broken post does not stop the export's others
-                yield Outcome(source, "failed", reason=str(exc))
+            featured = attachments.get(thumbnail_id(item, ns))
+            yield Post(f"{path}#{text(item, 'wp:post_id', ns)}", path, standalone(item),
+                       standalone(featured) if featured is not None else b"", ns, authors, site)
+
+
+def standalone(item: etree._Element) -> bytes:
+    """An item as XML that parses on its own: its entity references (never expanded) left out, as its text
+    has them."""
+    for reference in list(item.iter(etree.Entity)):
+        parent = reference.getparent()
+        previous = reference.getprevious()
+        if reference.tail:
+            if previous is not None:
+                previous.tail = (previous.tail or "") + reference.tail
+            else:
+                parent.text = (parent.text or "") + reference.tail
+        parent.remove(reference)
+    return etree.tostring(item)
+
+
+def draft_of_post(post: Post) -> Draft:
+    """One post as an article (ValueError when it has no title or text)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        item = etree.fromstring(post.item, parser=parser)
+        featured = etree.fromstring(post.featured, parser=parser) if post.featured else None
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"the post's XML cannot be read ({exc})") from None
+    attachments = {thumbnail_id(item, post.ns): featured} if featured is not None else {}
+    return post_draft(item, post.ns, post.authors, attachments, post.site, uploads(post.export), post.source)
+
+
+def thumbnail_id(item: etree._Element, ns: dict[str, str]) -> str:
+    """The attachment id a post's _thumbnail_id names ('' when none)."""
+    return next((text(meta, "wp:meta_value", ns) for meta in item.findall("wp:postmeta", ns)
+                 if text(meta, "wp:meta_key", ns) == "_thumbnail_id"), "")
 
 
 def parse_export(raw: bytes) -> etree._Element:
@@ -135,15 +182,26 @@ def post_language(site: str, title: str, markdown: str) -> str:
 
 
 def captions(content: str) -> str:
-    """Classic-editor [caption] shortcodes as figures; other media shortcodes dropped."""
-    def figure(match: re.Match) -> str:
-        inner = match["inner"].strip()
-        image = re.match(r"(?s)^(?:<a [^>]*>)?\s*(<img [^>]*>)\s*(?:</a>)?(?P<caption>.*)$", inner)
-        if not image:
-            return inner
-        return f"<figure>{image.group(1)}<figcaption>{image['caption'].strip()}</figcaption></figure>"
+    """Classic-editor [caption] shortcodes as figures; other media shortcodes dropped. Each opening tag is
+    matched to the next closing one by a plain search (a pattern that looks ahead from every unclosed
+    opening tag takes time that grows with the square of their number)."""
+    kept, position = [], 0
+    while (opening := CAPTION_OPEN.search(content, position)) is not None:
+        closing = content.find(CAPTION_CLOSE, opening.end())
+        if closing < 0:
+            break  # no closing tag after this one: none after the later ones either
+        kept += [content[position:opening.start()], caption_figure(content[opening.end():closing])]
+        position = closing + len(CAPTION_CLOSE)
+    kept.append(content[position:])
+    return SHORTCODE.sub("", "".join(kept))
 
-    return SHORTCODE.sub("", CAPTION.sub(figure, content))
+
+def caption_figure(inner: str) -> str:
+    """A caption shortcode's inside (an image, maybe linked, then its caption) as a figure."""
+    image = re.match(r"(?s)^\s*(?:<a [^>]*>)?\s*(<img [^>]*>)\s*(?:</a>)?(?P<caption>.*)$", inner)
+    if not image:
+        return inner.strip()
+    return f"<figure>{image.group(1)}<figcaption>{image['caption'].strip()}</figcaption></figure>"
 
 
 def paragraphs(content: str) -> str:
@@ -157,18 +215,21 @@ def paragraphs(content: str) -> str:
 
 def chunk_blocks(chunk: str) -> list[str]:
     """One blank-line-separated chunk as HTML blocks: text lines become a paragraph; a one-line block
-    element (a heading) stands alone and the lines after it are read again; a longer block stays whole."""
-    if not chunk:
-        return []
-    if "<!-- wp:" in chunk:
-        return [chunk]
-    if not BLOCK_START.match(chunk):
-        return ["<p>" + chunk.replace("\n", "<br/>\n") + "</p>"]
-    first, _, rest = chunk.partition("\n")
-    tag = re.match(r"\s*<(\w+)", first).group(1)
-    if re.search(rf"</{tag}>\s*$", first, re.I):
-        return [first, *chunk_blocks(rest.strip())]
-    return [chunk]
+    element (a heading) stands alone and the lines after it are read again; a longer block stays whole.
+    (A loop, not recursion: a chunk of a thousand one-line blocks is ordinary in an export.)"""
+    blocks: list[str] = []
+    while chunk:
+        if "<!-- wp:" in chunk:
+            return [*blocks, chunk]
+        if not BLOCK_START.match(chunk):
+            return [*blocks, "<p>" + chunk.replace("\n", "<br/>\n") + "</p>"]
+        first, _, rest = chunk.partition("\n")
+        tag = re.match(r"\s*<(\w+)", first).group(1)
+        if not re.search(rf"</{tag}>\s*$", first, re.I):
+            return [*blocks, chunk]
+        blocks.append(first)
+        chunk = rest.strip()
+    return blocks
 
 
 def uploads(export: Path) -> Callable[[str], Path | None]:
@@ -196,9 +257,7 @@ def featured_image(item: etree._Element, ns: dict[str, str], attachments: dict[s
                    locate: Callable[[str], Path | None], images: list[tuple[Path, str]]) -> dict[str, str]:
     """The post's featured image (_thumbnail_id) as its cover: copied when present, with its alt text and
     caption; described only when the export's folder lacks the file."""
-    thumbnail = next((text(meta, "wp:meta_value", ns) for meta in item.findall("wp:postmeta", ns)
-                      if text(meta, "wp:meta_key", ns) == "_thumbnail_id"), "")
-    attachment = attachments.get(thumbnail)
+    attachment = attachments.get(thumbnail_id(item, ns))
     if attachment is None:
         return {}
     url = text(attachment, "wp:attachment_url", ns)
