@@ -7,6 +7,7 @@ import re
 from lxml import etree
 
 from ..model import Heading
+from ..names import first_free
 
 RESERVED_ID = re.compile(r"^(?:(?:note|noteref)-\d+(?:-\d+)?|credits|toc|landmarks|cover)$")
 NAME_START = ("A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f"
@@ -61,9 +62,7 @@ def unique_id(wanted: str, seen: set[str]) -> str:
         base = f"id-{base}"
     if RESERVED_ID.match(base):
         base = f"s-{base}"
-    candidate, counter = base, 2
-    while candidate in seen:
-        candidate, counter = f"{base}-{counter}", counter + 1
+    candidate = first_free(base, seen)
     seen.add(candidate)
     return candidate
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree, html as lxml_html
 
 from ..images.load import too_large_a_file
+from ..names import free_file_name
 
 from . import Draft
 from .markdown_writer import to_markdown
@@ -281,7 +282,7 @@ def copy_images(body: etree._Element, locate: Callable[[str], Path | None]) -> l
         found = locate(image.get("src"))
         if found is None:
             continue
-        name = copies.setdefault(found, unique_name(found.name, set(copies.values())))
+        name = copies.setdefault(found, free_file_name(found.name, set(copies.values())))
         image.set("src", f"images/{name}")
     return list(copies.items())
 
@@ -308,13 +309,6 @@ def local_image(candidate: Path, folder: Path) -> Path | None:
         return resolved
     return None
 
-
-def unique_name(name: str, taken: set[str]) -> str:
-    stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
-    candidate, number = name, 2
-    while candidate in taken:
-        candidate, number = f"{stem}-{number}{suffix}", number + 1
-    return candidate
 
 
 CREDIT = re.compile(r"(?i)^(?P<caption>.*?)[\s.(|–—-]*\b(?:photo|image|credit|crédit|foto|фото)\s*(?:by|:|©)?\s*"

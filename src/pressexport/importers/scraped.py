@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import UnknownLicence
 from ..language import detect
 from ..licences import resolve_licence
+from ..names import first_free
 from . import Draft
 from .when import parse_when
 
@@ -242,11 +243,7 @@ def looks_like_a_source(source: str) -> bool:
 def related_id(source: str, taken: list[dict[str, str]]) -> str:
     """'BBC News' → bbc; a second card from the same source → bbc-2."""
     base = re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", source.split()[0]).lower()) or "related"
-    ids = {card["id"] for card in taken}
-    candidate, number = base, 2
-    while candidate in ids:
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate
+    return first_free(base, {card["id"] for card in taken})
 
 
 def licence_id(text: str) -> str:

@@ -10,6 +10,7 @@ import yaml
 
 from ..atomic import write_all_atomic
 from ..images.load import MAX_IMAGE_BYTES, too_large_a_file
+from ..names import first_free
 from . import Draft, Outcome
 
 MAX_SLUG = 60  # characters: a folder name an archivist can still read
@@ -64,8 +65,6 @@ def unique(slug: str, taken: set[str] | None) -> str:
     """The slug, or slug-2, slug-3… when this run already used it."""
     if taken is None:
         return slug
-    candidate, number = slug, 2
-    while candidate in taken:
-        candidate, number = f"{slug}-{number}", number + 1
+    candidate = first_free(slug, taken)
     taken.add(candidate)
     return candidate

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..language import detect
+from ..names import free_file_name
 from . import Draft
 from .page import article_text, local_image, safe_tree
 from .when import parse_when
@@ -268,11 +269,7 @@ def featured_image(item: etree._Element, ns: dict[str, str], attachments: dict[s
     if found:
         name = next((name for path, name in images if path == found), None)
         if name is None:
-            name = found.name
-            taken = {taken_name for _, taken_name in images}
-            stem, suffix, number = found.stem, found.suffix, 2
-            while name in taken:
-                name, number = f"{stem}-{number}{suffix}", number + 1
+            name = free_file_name(found.name, {taken_name for _, taken_name in images})
             images.append((found, name))
         cover["image"] = f"images/{name}"
     cover["alt"] = alt or html.unescape(text(attachment, "title", ns))
