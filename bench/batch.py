@@ -73,12 +73,12 @@ def overhead(renders: int) -> None:
     from pressexport.backends import load
     from pressexport.build import BuildOptions
     from pressexport.core import render_article
-    from pressexport.discover import plan
+    from pressexport.sources.discover import plan
     from pressexport.diagnostics import collecting
     from pressexport.options import PdfOptions
     from pressexport.resources import styles_dir, use_shipped_fonts_only
-    from pressexport.source import load_article
-    from pressexport.workers import build_job
+    from pressexport.sources.article import load_article
+    from pressexport.archive.workers import build_job
 
     use_shipped_fonts_only()
     pdf = load("pdf")
@@ -133,7 +133,7 @@ def noop(articles: int) -> None:
 
 def record_cost() -> None:
     """Write cost of one entry (one transaction) when the record holds 1,000 and 100,000 entries."""
-    from pressexport.record import Entry, Record
+    from pressexport.archive.record import Entry, Record
 
     entry = Entry("slug", "0" * 64, {f"issue/article-{n}/article.md": ["0" * 64, 4000, 1] for n in range(3)},
                   {"issue/slug.pdf": 100000, "issue/slug.epub": 50000}, (), 0.3)
@@ -155,9 +155,9 @@ def memory(renders: int) -> None:
     """One process building the seed (PDF + EPUB) over and over: its resident memory every 20 renders."""
     from pressexport.backends import load
     from pressexport.build import BuildOptions
-    from pressexport.discover import plan
+    from pressexport.sources.discover import plan
     from pressexport.resources import use_shipped_fonts_only
-    from pressexport.workers import build_job
+    from pressexport.archive.workers import build_job
 
     use_shipped_fonts_only()
     load("pdf")

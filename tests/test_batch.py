@@ -13,11 +13,11 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from conftest import long_article, write_article
-from pressexport.batch import batch
+from pressexport.archive.batch import batch
 from pressexport.build import BuildOptions
 from pressexport.options import BatchOptions
 from pressexport.cli import app
-from pressexport.record import RECORD, Record
+from pressexport.archive.record import RECORD, Record
 
 GOOD = "---\ntitle: {title}\nlang: en\nlicence: CC-BY-4.0\n---\n\nA paragraph about {title}.\n"
 BROKEN = "---\ntitle: [unclosed\n---\n\nText.\n"
@@ -321,7 +321,7 @@ def test_a_failure_is_remembered_and_said_again_without_a_build_until_an_input_c
     first = batch(folder, options)
     assert len(first.failures) == 3 and len(first.built) == 3  # bad, broken, the issue; one, two, good
 
-    import pressexport.batch as batch_module
+    import pressexport.archive.batch as batch_module
 
     def no_pool(*_args):
         raise AssertionError("a worker pool was started for a no-op run")
@@ -401,7 +401,7 @@ def test_a_new_worker_lays_out_a_page_before_it_takes_an_article(tmp_path):
 
     from pebble import ProcessPool
 
-    from pressexport.workers import warm_up
+    from pressexport.archive.workers import warm_up
 
     with ProcessPool(max_workers=1, initializer=warm_up, initargs=(BuildOptions(out_dir=tmp_path / "out"), 2048),
                      context=multiprocessing.get_context("spawn")) as pool:

@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from conftest import write_article
-from pressexport import __version__, cli, workers
+from pressexport import __version__, cli
+from pressexport.archive import workers
 from pressexport.cli import app
 from pressexport.options import PdfOptions
 

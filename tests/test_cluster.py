@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 
 from conftest import long_article, write_article
-from pressexport.batch import batch
+from pressexport.archive.batch import batch
 from pressexport.build import BuildOptions
 from pressexport.options import BatchOptions
-from pressexport.record import Record
+from pressexport.archive.record import Record
 
 distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'pressexport[dask]'")
 

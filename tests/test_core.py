@@ -18,7 +18,7 @@ from conftest import CORPUS_ARTICLES, CORPUS_LOGS, SEED, write_article
 from pressexport.diagnostics import collecting
 from pressexport.core import render_article
 from pressexport.model import RenderedArticle
-from pressexport.source import load_article
+from pressexport.sources.article import load_article
 
 FRONT = "---\ntitle: T\nlang: en\nlicence: CC-BY-4.0\n{extra}---\n"
 RELATED = ("related:\n"

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from conftest import CORPUS_ARTICLES, SEED, epubcheck_many, epubcheck_messages
 from pressexport.build import BuildOptions, build
-from pressexport.words import words_for
+from pressexport.language.words import words_for
 
 SEED_TITLE = "What is behind Russia’s sending of coronavirus aid to Italy and the West? Influence or solidarity?"
 PRINT_NOTE = "Please think about the environment before printing this article."

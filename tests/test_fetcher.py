@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pressexport.fetcher import SandboxFetcher
+from pressexport.safety.fetcher import SandboxFetcher
 from pressexport.model import Asset
 
 # Every refusal is logged as a warning naming the document: that is the behaviour under test.

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from conftest import write_article
 from pressexport.build import BuildOptions, build
-from pressexport.hyphenation import american_english_for_plain_en
+from pressexport.language.hyphenation import american_english_for_plain_en
 from pressexport.options import PdfOptions
 
 HYPHEN = "\u2010"  # what WeasyPrint adds at a line's end

@@ -321,7 +321,7 @@ def test_a_page_is_fetched_only_when_allowed_and_only_from_public_addresses(tmp_
     private = CliRunner().invoke(app, ["import", url, "--out", str(out), "--allow-remote"])
     assert private.exit_code == 1 and "127.0.0.1" in private.output and not out.exists()
 
-    from pressexport import remote
+    from pressexport.safety import remote
     monkeypatch.setattr(remote, "is_public_address", lambda address: True)  # the local server plays a public host
     fetched = CliRunner().invoke(app, ["import", url, "--out", str(out), "--allow-remote"])
     assert fetched.exit_code == 0, fetched.output

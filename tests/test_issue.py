@@ -6,7 +6,7 @@ import pytest
 
 from conftest import write_article
 from pressexport.errors import InputError
-from pressexport.issue import issn_check_digit, load_issue
+from pressexport.sources.issue import issn_check_digit, load_issue
 
 ARTICLE = "---\ntitle: {title}\nlang: en\nlicence: CC-BY-4.0\n---\n\nText of {title}.\n"
 ISSUE = """title: "PMP Magazine, April 2020"
@@ -88,7 +88,7 @@ def issue_epub(tmp_path, text=ISSUE):
 
     from pressexport.backends import issue_epub as backend
     from pressexport.core import render_article
-    from pressexport.source import load_article
+    from pressexport.sources.article import load_article
 
     issue = load_issue(issue_folder(tmp_path, text), tmp_path / "archive")
     articles = [render_article(load_article(path, root=issue.root)) for path in issue.articles]
@@ -135,7 +135,7 @@ def test_the_issue_pdf_has_a_cover_contents_with_page_numbers_every_article_and_
 
     from pressexport.backends import issue_pdf, load
     from pressexport.core import render_article
-    from pressexport.source import load_article
+    from pressexport.sources.article import load_article
 
     load("pdf")
     issue = load_issue(issue_folder(tmp_path), tmp_path / "archive")
@@ -211,7 +211,7 @@ def test_a_folder_build_makes_each_issue_one_book_and_its_articles_only_with_spl
 
 
 def test_a_batch_rebuilds_an_issue_when_one_of_its_articles_changes(tmp_path):
-    from pressexport.batch import batch
+    from pressexport.archive.batch import batch
     from pressexport.build import BuildOptions
 
     folder = issue_folder(tmp_path)

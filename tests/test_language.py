@@ -6,8 +6,8 @@ import pytest
 
 from conftest import CORPUS, CORPUS_LOGS, write_article
 from pressexport.diagnostics import collecting
-from pressexport.language import detect, prose_of
-from pressexport.source import load_article
+from pressexport.language.detection import detect, prose_of
+from pressexport.sources.article import load_article
 
 RUSSIAN = ("Это наш внутренний, карманный тиран. Маленький безумный режиссёр, которому мы сами выдали "
            "мегафон и право решать, как должен выглядеть мир.")

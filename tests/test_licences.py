@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pressexport.errors import UnknownLicence
-from pressexport.pages import rights_statement
-from pressexport.licences import ALL_RIGHTS_RESERVED, in_language, licence_ids, resolve_licence
+from pressexport.core.pages import rights_statement
+from pressexport.sources.licences import ALL_RIGHTS_RESERVED, in_language, licence_ids, resolve_licence
 from pressexport.model import Licence
 
 FAMILIES = ("CC-BY", "CC-BY-SA", "CC-BY-NC", "CC-BY-ND", "CC-BY-NC-SA", "CC-BY-NC-ND")

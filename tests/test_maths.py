@@ -15,7 +15,7 @@ from pressexport.backends.print_body import print_body
 from pressexport.build import BuildOptions, build
 from pressexport.core import render_article
 from pressexport.core.maths import MATHML
-from pressexport.source import load_article
+from pressexport.sources.article import load_article
 
 M = {"m": MATHML}
 

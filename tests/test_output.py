@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import write_article
-from pressexport.atomic import write_atomic
+from pressexport.safety.atomic import write_atomic
 from pressexport.cli import app
 from pressexport.errors import OutputError
 

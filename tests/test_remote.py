@@ -24,7 +24,7 @@ import pytest
 from PIL import Image
 
 from conftest import write_article
-from pressexport import hosts, remote
+from pressexport.safety import hosts, remote
 from pressexport.errors import InputError
 
 def png_bytes() -> bytes:

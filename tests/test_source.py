@@ -1,4 +1,4 @@
-"""Tests for ``pressexport.source.load_article``: front matter in, validated Article out."""
+"""Tests for ``pressexport.sources.article.load_article``: front matter in, validated Article out."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 
 from conftest import SEED, write_article
 from pressexport.errors import InputError
-from pressexport.langtags import is_language_tag
-from pressexport.pages import human_date
-from pressexport.source import load_article
-from pressexport.words import words_for
+from pressexport.language.tags import is_language_tag
+from pressexport.core.pages import human_date
+from pressexport.sources.article import load_article
+from pressexport.language.words import words_for
 
 DEFAULT_PRINT_NOTE = words_for("en")("print_note")
 

@@ -12,8 +12,8 @@ from lxml import etree
 
 from conftest import write_article
 from pressexport.build import BuildOptions, build
-from pressexport.source import load_article
-from pressexport.typography import smarten_text, smarten_tree
+from pressexport.sources.article import load_article
+from pressexport.language.typography import smarten_text, smarten_tree
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from conftest import write_article
 from pressexport.build import BuildOptions, build
 from pressexport.diagnostics import collecting
-from pressexport.source import load_article
-from pressexport.words import catalogue, words_for
+from pressexport.sources.article import load_article
+from pressexport.language.words import catalogue, words_for
 
 LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "ru"]
 ARTICLE = """---

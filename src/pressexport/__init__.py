@@ -12,8 +12,8 @@ import importlib
 from .version import __version__
 
 PUBLIC = {"build": "build", "write_pdf": "build", "write_epub": "build", "write_eco_pdf": "build",
-          "render_article": "core", "load_article": "source", "PressexportError": "errors",
-          "InputError": "errors", "OutputError": "errors"}
+          "render_article": "core", "load_article": "sources.article", "batch": "archive.batch",
+          "PressexportError": "errors", "InputError": "errors", "OutputError": "errors"}
 
 __all__ = ["__version__", *PUBLIC]
 

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .atomic import write_all_atomic
+from .safety.atomic import write_all_atomic
 from .backends import ECO, ISSUE_BACKENDS, load
 from .options import BuildOptions, EpubOptions, PdfOptions
 from .diagnostics import Diagnostic, collecting
-from .discover import Job, fallback_jobs, issue_not_built, plan
+from .sources.discover import Job, fallback_jobs, issue_not_built, plan
 from .errors import PressexportError, missing_library
 from .model import Input, RenderedArticle
-from .issue import load_issue
-from .source import load_article
+from .sources.issue import load_issue
+from .sources.article import load_article
 
 if TYPE_CHECKING:
     from .eco import EcoReport

@@ -194,7 +194,7 @@ def run(invocation: Invocation) -> None:
     print_written(result, invocation.quiet)
     print_failures(result, invocation.verbose)
     if result.failures and not invocation.quiet:
-        from .console import failures_summary
+        from .archive.console import failures_summary
 
         if said := failures_summary(result):
             typer.echo(said, err=True)
@@ -204,9 +204,9 @@ def run(invocation: Invocation) -> None:
 
 def run_batch(invocation: Invocation, run: BatchOptions, report_json: Path | None = None) -> None:
     """Build the archive with progress, report and exit with 0 (all written) or 1 (some failed)."""
-    from .atomic import write_atomic
-    from .batch import batch
-    from .console import BatchDisplay, batch_summary
+    from .safety.atomic import write_atomic
+    from .archive.batch import batch
+    from .archive.console import BatchDisplay, batch_summary
 
     setup_logging(invocation)
     started = time.perf_counter()

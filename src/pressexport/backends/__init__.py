@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ..hyphenation import american_english_for_plain_en
+from ..language.hyphenation import american_english_for_plain_en
 from ..resources import use_shipped_fonts_only
 from .native_libs import libraries_looked_up_once
 

@@ -22,12 +22,12 @@ from lxml import etree
 from ..eco import EcoReport, compare, measure
 from ..core.tree import drop_keep_tail
 from ..images import print_greyscale
-from ..issue import Issue
+from ..sources.issue import Issue
 from ..model import Asset, RenderedArticle
 from ..options import EcoImages, PdfOptions
 from . import pdf
 from ..diagnostics import warn
-from ..words import words_for
+from ..language.words import words_for
 
 log = logging.getLogger(__name__)
 

@@ -13,15 +13,15 @@ from pathlib import Path
 from ebooklib import epub
 
 from ..images import GENERATED_COVER, generate_cover
-from ..words import words_for
-from ..pages import byline, publication_of, rights_statement
-from ..accessibility import CONFORMANCE, AccessibilityReport, assess
-from ..atomic import write_atomic
+from ..language.words import words_for
+from ..core.pages import byline, publication_of, rights_statement
+from ..core.accessibility import CONFORMANCE, AccessibilityReport, assess
+from ..safety.atomic import write_atomic
 from ..errors import InputError
 from ..model import Asset, Article, RenderedArticle
 from ..options import EpubOptions
 from ..resources import fonts_dir, styles_dir
-from ..stamp import edition_time
+from .stamp import edition_time
 from .epub_documents import (STYLESHEETS, Document, article_documents, cover_document, credits_document,
                              fonts_licence_document, title_document)
 from .epub_nav import add_navigation

@@ -7,11 +7,11 @@ from html import escape
 
 from lxml import etree
 
-from ..pages import credits_page, title_block
+from ..core.pages import credits_page, title_block
 from ..model import Asset, Article
 from ..resources import styles_dir
 from .epub_sections import EPUB_TYPE, Section, add_notes_section, mark_note_calls
-from ..words import words_for
+from ..language.words import words_for
 
 STYLESHEETS = ("base.css", "epub.css")
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -10,7 +10,7 @@ from ebooklib import epub
 from ..model import Article, RenderedArticle
 from .epub_documents import Document, xhtml
 from .epub_sections import FIRST_FILE
-from ..words import words_for
+from ..language.words import words_for
 
 
 def add_navigation(book: epub.EpubBook, rendered: RenderedArticle, documents: list[Document],

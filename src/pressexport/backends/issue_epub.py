@@ -9,18 +9,18 @@ from html import escape
 
 from ebooklib import epub
 
-from ..accessibility import assess
-from ..issue import Issue
+from ..core.accessibility import assess
+from ..sources.issue import Issue
 from ..model import Article, Asset, RenderedArticle
 from ..options import EpubOptions
-from ..stamp import edition_time
+from .stamp import edition_time
 from .epub import (add_accessibility_metadata, add_documents, add_images, add_stylesheets, new_book, package,
                    reproducible_zip)
 from .epub_documents import Document, article_documents, cover_document, credits_document, title_document, xhtml
 from .epub_nav import add_nav_document, landmarks_nav, ncx_id, nav_list, nest_headings
 from .epub_sections import split_article
 from .issue_front import issue_article, issue_cover, issue_credits_html
-from ..words import words_for
+from ..language.words import words_for
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import hashlib
 from html import escape
 
 from ..images import GENERATED_COVER, generate_cover, load_image
-from ..issue import Issue
+from ..sources.issue import Issue
 from ..model import Article, Asset, RenderedArticle
-from ..pages import licence_sentence
-from ..words import words_for
+from ..core.pages import licence_sentence
+from ..language.words import words_for
 from ..resources import fonts_dir
 
 

@@ -21,15 +21,15 @@ from html import escape
 import weasyprint
 from lxml import etree
 
-from ..fetcher import CONTENT_BASE
-from ..issue import Issue
+from ..safety.fetcher import CONTENT_BASE
+from ..sources.issue import Issue
 from ..model import Article, Asset, RenderedArticle
 from ..options import PdfOptions
 from ..resources import styles_dir
-from ..stamp import edition_time
+from .stamp import edition_time
 from . import pdf
-from ..pages import byline, human_date
-from ..words import words_for
+from ..core.pages import byline, human_date
+from ..language.words import words_for
 from .issue_front import issue_article, issue_cover, issue_credits_html, issue_line
 from .pdf_engine import engine, engine_warnings_as_ours, font_time
 

@@ -15,18 +15,18 @@ import pydyf
 import weasyprint
 
 from ..version import __version__
-from ..licences import ALL_RIGHTS_RESERVED
-from ..pages import credits_page, print_note, publication_of, rights_statement, title_block
-from ..atomic import write_atomic
-from ..fetcher import CONTENT_BASE, SandboxFetcher
+from ..sources.licences import ALL_RIGHTS_RESERVED
+from ..core.pages import credits_page, print_note, publication_of, rights_statement, title_block
+from ..safety.atomic import write_atomic
+from ..safety.fetcher import CONTENT_BASE, SandboxFetcher
 from ..model import Asset, RenderedArticle
 from ..options import PdfOptions, PdfVariant
 from ..resources import styles_dir
-from ..stamp import edition_time
+from .stamp import edition_time
 from .pdf_engine import engine, engine_warnings_as_ours, font_time
 from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
 from ..diagnostics import warn
-from ..words import words_for
+from ..language.words import words_for
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from fontTools.misc import timeTools
 from fontTools.ttLib.tables import _h_e_a_d
 from weasyprint.text.fonts import FontConfiguration
 
-from ..fetcher import SandboxFetcher
+from ..safety.fetcher import SandboxFetcher
 from ..resources import styles_dir
 from ..diagnostics import warn
 

@@ -13,7 +13,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from ..core.tree import break_long_words
 from ..model import Note, RenderedArticle
 from .print_maths import draw_maths
-from ..words import words_for
+from ..language.words import words_for
 from ..xhtml import serialise_html
 
 log = logging.getLogger(__name__)

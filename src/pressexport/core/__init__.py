@@ -20,7 +20,7 @@ from .repair import fix_structure
 from .sanitise import drop_reserved_classes, parse_tree, sanitise
 from .tree import break_long_words
 from .wholewords import keep_words_whole
-from ..typography import smarten_tree
+from ..language.typography import smarten_tree
 from ..diagnostics import warn
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from ..langtags import is_language_tag
+from ..language.tags import is_language_tag
 from .links import normalise_url
 from .sanitise import ALLOWED_ATTRIBUTES, GENERIC_ATTRIBUTES
 

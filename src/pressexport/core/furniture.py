@@ -10,7 +10,7 @@ from lxml import etree
 from ..model import Article
 from .links import normalise_url
 from ..diagnostics import warn
-from ..words import words_for
+from ..language.words import words_for
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import idna
 from lxml import etree
 
-from ..hosts import ascii_host
+from ..safety.hosts import ascii_host
 from ..model import Article
 from .ids import ids_in
 from .tree import unwrap

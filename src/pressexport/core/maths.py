@@ -97,7 +97,7 @@ def uses_decimal_comma(lang: str) -> bool:
     """Whether the language writes 0,15 for 0.15 (CLDR's decimal symbol, by Babel)."""
     from babel.numbers import get_decimal_symbol
 
-    from ..words import babel_locale
+    from ..language.words import babel_locale
 
     return get_decimal_symbol(babel_locale(lang)) == ","
 

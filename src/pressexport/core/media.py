@@ -12,10 +12,10 @@ from lxml import etree
 from ..images import extension, load_image, placeholder_image
 from ..errors import InputError
 from ..model import Article, Asset, Input
-from ..paths import inside_root
+from ..safety.paths import inside_root
 from ..diagnostics import warn
-from ..typography import smarten_text
-from ..words import words_for
+from ..language.typography import smarten_text
+from ..language.words import words_for
 
 log = logging.getLogger(__name__)
 DOWNLOADED = "downloaded-image"  # how messages name a fetched image (the URL is named by the caller)
@@ -97,7 +97,7 @@ def loaded_asset(load, src: str, alt: str, lang: str) -> tuple[Asset, str]:
 def remote_image(url: str) -> tuple[bytes, str]:
     """Fetch an image over http(s) (deadline, size cap) and normalise it like a local one, from memory:
     nothing is named after the URL."""
-    from ..remote import fetch  # only with --allow-remote: http.client and ssl cost every other run 30 ms
+    from ..safety.remote import fetch  # only with --allow-remote: http.client and ssl cost every other run 30 ms
 
     return load_image(Path(DOWNLOADED), data=fetch(url))
 

@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from ..typography import ADDRESS, VERBATIM
+from ..language.typography import ADDRESS, VERBATIM
 
 COMPOUND = re.compile(r"(?<![\w‐-])\w+(?:[-‐]\w+)+")  # from a word's start only: linear on a 100,000-letter word
 WHOLE = re.compile(f"(?P<address>{ADDRESS.pattern})|(?P<compound>{COMPOUND.pattern})")

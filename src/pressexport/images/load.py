@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from ..errors import InputError
-from ..svg import safe_svg
+from .svg import safe_svg
 from .normalise import encode, normalise
 
 log = logging.getLogger(__name__)

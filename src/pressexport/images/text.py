@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import ImageDraw, ImageFont
 
 from . import fonts
-from ..hyphenation import american_english_for_plain_en
+from ..language.hyphenation import american_english_for_plain_en
 from ..diagnostics import warn
 
 log = logging.getLogger(__name__)

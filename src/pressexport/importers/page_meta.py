@@ -10,9 +10,9 @@ from typing import Any
 from lxml import etree
 
 from ..errors import UnknownLicence
-from ..langtags import is_language_tag
-from ..language import detect
-from ..licences import resolve_licence
+from ..language.tags import is_language_tag
+from ..language.detection import detect
+from ..sources.licences import resolve_licence
 from .scraped import Furniture, licence_id
 from .when import parse_when
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import missing_library
 from ..options import BatchOptions
-from ..processes import START_METHOD, die_with, limit_memory, quiet_loggers, why_stopped
+from ..safety.processes import START_METHOD, die_with, limit_memory, quiet_loggers, why_stopped
 from . import Draft, Outcome
 
 

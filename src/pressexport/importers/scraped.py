@@ -22,8 +22,8 @@ import unicodedata
 from typing import Any
 
 from ..errors import UnknownLicence
-from ..language import detect
-from ..licences import resolve_licence
+from ..language.detection import detect
+from ..sources.licences import resolve_licence
 from ..names import first_free
 from . import Draft
 from .when import parse_when

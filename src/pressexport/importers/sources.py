@@ -72,7 +72,7 @@ def fetched(url: str, allow_remote: bool) -> Task:
     20 MB, public addresses only), to be read by a worker. Only with --allow-remote."""
     if not allow_remote:
         raise SourceError("an address is fetched only with --allow-remote")
-    from ..remote import fetch
+    from ..safety.remote import fetch
 
     return Task(url, read_url, (fetch(url), url))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from ..atomic import write_all_atomic
+from ..safety.atomic import write_all_atomic
 from ..images.load import MAX_IMAGE_BYTES, too_large_a_file
 from ..names import first_free
 from . import Draft, Outcome

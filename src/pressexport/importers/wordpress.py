@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from ..language import detect
+from ..language.detection import detect
 from ..names import free_file_name
 from . import Draft
 from .page import article_text, local_image, safe_tree

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from html import escape
 
-from .dates import parse_iso
-from .licences import in_language
-from .model import Article, Cover, Licence
-from .typography import quoted
-from .words import Words, words_for
+from ..language.dates import parse_iso
+from ..sources.licences import in_language
+from ..model import Article, Cover, Licence
+from ..language.typography import quoted
+from ..language.words import Words, words_for
 
 
 def human_date(iso: str, lang: str = "en") -> str:

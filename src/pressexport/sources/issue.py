@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 from .frontmatter import cover, date, language, licence, raise_problems, text, warn_unknown
-from .model import Cover, Licence
-from .source import check_inside_root, cover_found, decode_source, is_within
+from ..model import Cover, Licence
+from .article import check_inside_root, cover_found, decode_source, is_within
 from .yamlvalues import Problem, Value, parse_front_matter, shown
 
 ISSUE_FILE = "issue.yaml"

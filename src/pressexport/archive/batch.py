@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import BuildOptions, BuildReport, Built, failure_line
-from .diagnostics import Diagnostic, collecting, counted, summary, warn
-from .discover import Job, fallback_jobs, plan
+from ..build import BuildOptions, BuildReport, Built, failure_line
+from ..diagnostics import Diagnostic, collecting, counted, summary, warn
+from ..sources.discover import Job, fallback_jobs, plan
 from .record import (Entry, Failure, Record, entry_for, failed_again, fresh_entry, inputs_of, source_unchanged,
                      with_earlier_editions)
-from .options import BatchOptions
-from .resources import styles_dir
-from .source import is_within
-from .version import __version__
+from ..options import BatchOptions
+from ..resources import styles_dir
+from ..sources.article import is_within
+from ..version import __version__
 
 if TYPE_CHECKING:
     from .workers import Outcome

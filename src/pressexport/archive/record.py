@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .diagnostics import Diagnostic, warn
-from .errors import OutputError
-from .model import Input
-from .source import is_within
+from ..diagnostics import Diagnostic, warn
+from ..errors import OutputError
+from ..model import Input
+from ..sources.article import is_within
 
 RECORD = ".pressexport-record.sqlite"
 SCHEMA = "2"  # a record of another schema is started afresh (everything is rebuilt once)

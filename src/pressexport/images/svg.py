@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import InputError
+from ..errors import InputError
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .diagnostics import Diagnostic, counted, plural, summary
-from .issue import ISSUE_FILE
+from ..diagnostics import Diagnostic, counted, plural, summary
+from ..sources.issue import ISSUE_FILE
 
 if TYPE_CHECKING:
     from .batch import BatchReport
-    from .build import BuildReport
+    from ..build import BuildReport
 
 ALWAYS_SAID = {"degraded"}  # batch diagnostics printed in full even without --verbose (the rest are counted)
 

@@ -26,18 +26,18 @@ from urllib.parse import unquote, urlsplit
 
 from distributed import WorkerPlugin
 
-from .atomic import write_all_atomic
-from .build import Built
-from .core import render_article
-from .core.media import local_image
-from .diagnostics import Diagnostic, collecting
-from .discover import Job
-from .errors import PressexportError
-from .issue import load_issue
-from .model import Input
-from .options import BatchOptions, BuildOptions
-from .source import load_article
-from .processes import stopped_after
+from ..safety.atomic import write_all_atomic
+from ..build import Built
+from ..core import render_article
+from ..core.media import local_image
+from ..diagnostics import Diagnostic, collecting
+from ..sources.discover import Job
+from ..errors import PressexportError
+from ..sources.issue import load_issue
+from ..model import Input
+from ..options import BatchOptions, BuildOptions
+from ..sources.article import load_article
+from ..safety.processes import stopped_after
 from .workers import Outcome, build_job, warm_up
 
 CONNECT_TIMEOUT = "10s"

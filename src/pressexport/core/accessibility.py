@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .model import RenderedArticle
-from .words import words_for
+from ..model import RenderedArticle
+from ..language.words import words_for
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 IMG = "{http://www.w3.org/1999/xhtml}img"

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 
-from .errors import InputError
+from ..errors import InputError
 from .hosts import ascii_host
 
 TIMEOUT_SECONDS = 10

@@ -10,8 +10,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .model import Asset
-from .diagnostics import warn
+from ..model import Asset
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 

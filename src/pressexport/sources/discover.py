@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .diagnostics import collecting, warn
-from .errors import InputError, PressexportError
+from ..diagnostics import collecting, warn
+from ..errors import InputError, PressexportError
 from .issue import ISSUE_FILE, load_issue
-from .source import article_slug, check_inside_root, is_within as inside
+from .article import article_slug, check_inside_root, is_within as inside
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
 NOT_ARTICLES = {"readme.md", "license.md", "licence.md"}

@@ -12,16 +12,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, PressexportError
-from .fences import lines_outside_fences
+from ..errors import InputError, PressexportError
+from ..language.fences import lines_outside_fences
 from .frontmatter import raise_problems, read_front_matter
 from .licences import ALL_RIGHTS_RESERVED
-from .model import Article, Cover, Licence
-from .paths import inside_root
-from .typography import smarten_text
-from .words import covers, words_for
+from ..model import Article, Cover, Licence
+from ..safety.paths import inside_root
+from ..language.typography import smarten_text
+from ..language.words import covers, words_for
 from .yamlvalues import Problem, plain
-from .diagnostics import warn
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ def language(fields: dict[str, Any], path: Path, title: str, body: str) -> str:
     """The language tag: as declared, else told from the text (with a warning), else English (with another)."""
     if fields["lang"]:
         return fields["lang"]
-    from .language import detect, english_name  # its model loads only for an article that needs it
+    from ..language.detection import detect, english_name  # its model loads only for an article that needs it
 
     detected = detect(title, fields["description"], body)
     if detected is None:

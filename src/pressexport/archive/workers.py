@@ -20,14 +20,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import BuildReport, Built, build_into
-from .discover import Job
-from .options import BatchOptions, BuildOptions
-from .stamp import batch_epoch
-from .processes import START_METHOD, die_with, limit_memory, memory_limit, quiet_loggers, why_stopped
+from ..build import BuildReport, Built, build_into
+from ..sources.discover import Job
+from ..options import BatchOptions, BuildOptions
+from ..backends.stamp import batch_epoch
+from ..safety.processes import START_METHOD, die_with, limit_memory, memory_limit, quiet_loggers, why_stopped
 
 if TYPE_CHECKING:
-    from .eco import EcoReport
+    from ..eco import EcoReport
 
 @dataclass(frozen=True)
 class Outcome:
@@ -84,8 +84,8 @@ def build_warm_up_article(options: BuildOptions) -> None:
     """Build a small article in a temporary folder with the batch's options (its files and warnings dropped)."""
     import tempfile
 
-    from .build import build_one
-    from .diagnostics import collecting
+    from ..build import build_one
+    from ..diagnostics import collecting
 
     with tempfile.TemporaryDirectory(prefix="pressexport-warm-up-") as folder:
         root = Path(folder).resolve()

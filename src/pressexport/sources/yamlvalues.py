@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_YAML_NODES = 20_000

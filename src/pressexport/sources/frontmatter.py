@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .dates import iso_prefix
-from .errors import InputError, InputErrors
-from .langtags import is_language_tag
+from ..language.dates import iso_prefix
+from ..errors import InputError, InputErrors
+from ..language.tags import is_language_tag
 from .licences import resolve_licence
-from .model import Cover, FirstPublished, Licence, Related
+from ..model import Cover, FirstPublished, Licence, Related
 from .yamlvalues import Problem, Value, parse_front_matter, plain, shown
-from .diagnostics import warn
+from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
 
