@@ -3,7 +3,7 @@ no-op run, the record's write cost and a worker's memory.
 
     .venv/bin/python bench/batch.py throughput [--articles 40]   # batch vs a shell loop of pandoc
     .venv/bin/python bench/batch.py overhead [--renders 20]      # per article vs WeasyPrint alone, warm
-    .venv/bin/python bench/batch.py noop [--articles 1000]       # a second run with nothing changed
+    .venv/bin/python bench/batch.py noop [--articles 1000]       # runs with nothing changed, failures present, touched
     .venv/bin/python bench/batch.py record                       # write cost per entry at 1,000 and 100,000
     .venv/bin/python bench/batch.py memory [--renders 200]       # a process's RSS over many renders
 
@@ -118,17 +118,29 @@ def overhead(renders: int) -> None:
         print(f"  {name:18} {median * 1000:7.1f} ms  {median / base:.2f}x WeasyPrint alone")
 
 
-def noop(articles: int) -> None:
-    """A batch over a generated archive, then the same batch again with nothing changed."""
+def noop(articles: int, failures: int = 10) -> None:
+    """A batch over a generated archive, then the same batch again with nothing changed; then with
+    ``failures`` articles broken (a no-op with failures present); then after every file was touched (its time
+    changed, not its bytes), the run that reads them once and the no-op after it."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         source = archive(Path(folder, "archive"), articles, images=True)
         command = [str(BIN / "pressexport"), "batch", str(source), "--out", str(Path(folder, "out")), "-q"]
         first = wall(command)
-        second = wall(command)
-        third = wall(command)
+        clean = min(wall(command), wall(command))
+        for path in sorted(source.rglob("article.md"))[:failures]:
+            path.write_text("---\ntitle: [unclosed\n---\n\nText.\n", encoding="utf-8")
+        wall(command)  # they fail once
+        failing = min(wall(command), wall(command))
+        for path in source.rglob("*"):
+            os.utime(path)
+        touched = wall(command)
+        after_touch = min(wall(command), wall(command))
     print(f"{articles} articles with images shared per issue, PDF + EPUB")
-    print(f"  first run:            {first:7.1f} s  ({articles / first:.2f} articles/s)")
-    print(f"  nothing changed:      {min(second, third):7.2f} s  (the process's start-up included)")
+    print(f"  first run:                     {first:7.1f} s  ({articles / first:.2f} articles/s)")
+    print(f"  nothing changed:               {clean:7.2f} s  (the process's start-up included)")
+    print(f"  nothing changed, {failures} failing:    {failing:7.2f} s")
+    print(f"  every file touched (read once): {touched:7.2f} s")
+    print(f"  nothing changed after that:    {after_touch:7.2f} s")
 
 
 def record_cost() -> None:
