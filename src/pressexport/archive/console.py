@@ -62,11 +62,12 @@ class BatchDisplay:
         if self.bar is not None:
             self.advance(index, total)
             if status == "failed":
-                self.say(f"failed {path}: {first_line(reason, path)}")
-        elif not self.quiet or status == "failed":
+                self.say(f"failed {failed_line(reason, path)}")
+        elif status == "failed":
+            self.say(f"[{index}/{total}] {status:9} {failed_line(reason, path)}")
+        elif not self.quiet:
             counts = f" with {summary(counted(diagnostics))}" if diagnostics else ""
-            why = f": {first_line(reason, path)}" if status == "failed" else ""
-            self.say(f"[{index}/{total}] {status:9} {path}{counts}{why}")
+            self.say(f"[{index}/{total}] {status:9} {path}{counts}")
         for diagnostic in said:
             if not self.quiet:
                 self.say(f"{diagnostic.severity}: {diagnostic.one_line()}")
@@ -87,10 +88,11 @@ class BatchDisplay:
             typer.echo(line, err=True)
 
 
-def first_line(reason: str, path: Path) -> str:
-    """A failure's first line, without the file name the progress line already gives."""
+def failed_line(reason: str, path: Path) -> str:
+    """What a failed article's progress line says: the first line of its failure, which names the file (and
+    line) itself when it starts with it, else the file and then the failure."""
     line = reason.splitlines()[0] if reason else "see the error below"
-    return line.removeprefix(f"{path}: ")
+    return line if line.startswith(f"{path}:") else f"{path}: {line}"
 
 
 def batch_summary(report: BatchReport, seconds: float) -> list[str]:
