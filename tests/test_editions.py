@@ -20,7 +20,10 @@ OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements
 
 def pdf_text(path) -> str:
     """All the PDF's text with whitespace collapsed and soft hyphens at line ends rejoined."""
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    pages = [page.extract_text() or "" for page in PdfReader(path).pages]
+    # the running heads and folios between a paragraph's lines on two pages
+    text = "\n".join(line for page in pages for line in page.split("\n")
+                     if not re.fullmatch(r"page \d+ of \d+", line.strip()) and not line.startswith("PMP Magazine / "))
     text = re.sub(r"(\w)[\u2010\u00ad]\n(\w)", r"\1\2", text)  # WeasyPrint hyphenates with U+2010
     text = re.sub(r"(\w-)\n(\w)", r"\1\2", text)  # a compound broken at its own hyphen
     return " ".join(text.split())

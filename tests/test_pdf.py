@@ -192,3 +192,54 @@ def test_every_footnote_of_a_long_article_is_on_its_calls_page(size):
     printed = sum(1 for page in document.pages for area in page._page_box.children[1:2]
                   for box in area.descendants() if box.element is not None and box.element.get("class") == "footnote")
     assert printed >= len(rendered.notes) - 3  # nearly all stay footnotes; at most a few become endnotes
+
+
+# --- the print grid: the measure, and the credits that end the text's last page ------------------------------
+
+
+def body_line_lengths(path) -> list[int]:
+    """The length of every printed line of 30 characters or more (text, notes and credits), as PDFium reads it."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    lines = []
+    for index in range(len(document)):
+        lines += document[index].get_textpage().get_text_range().replace("\r\n", "\n").split("\n")
+    return sorted(len(line.strip()) for line in lines if len(line.strip()) >= 30)
+
+
+@pytest.mark.parametrize("size", ["a4", "letter", "a5"])
+@pytest.mark.expected_logs(*CORPUS_LOGS, r"printed as endnotes", r"image .* not available")
+def test_the_measure_sets_sixty_to_seventy_five_characters_a_line(tmp_path, size):
+    from conftest import CORPUS
+
+    for source in (SEED, CORPUS / "ph-georeferencing-qgis.md"):
+        path = tmp_path / f"{source.stem}.pdf"
+        pdf.write(render_article(load_article(source)), path, pdf.PdfOptions(page_size=size))
+        lengths = body_line_lengths(path)
+        median = lengths[len(lengths) // 2]
+        assert 60 <= median <= 75, (source.name, size, median)
+
+
+def last_page_text(path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    return document[len(document) - 1].get_textpage().get_text_range()
+
+
+@pytest.mark.parametrize("size", ["a4", "letter", "a5"])
+@pytest.mark.expected_logs(*CORPUS_LOGS, r"printed as endnotes", r"image .* not available")
+def test_no_page_holds_only_the_credits(tmp_path, size):
+    # the credits run on after the text under a rule; set tighter, or with the text's last block carried
+    # over, when they would otherwise fill a page of their own
+    from conftest import CORPUS
+
+    for source in (SEED, CORPUS / "ph-georeferencing-qgis.md", CORPUS / "ph-getting-started-with-markdown.md"):
+        path = tmp_path / f"{source.stem}.pdf"
+        pdf.write(render_article(load_article(source)), path, pdf.PdfOptions(page_size=size))
+        last = last_page_text(path).replace("\r\n", "\n")
+        assert "Credits and licence" in last, (source.name, size)
+        before = last.split("Credits and licence")[0].replace("Please think about the environment before printing "
+                                                              "this article.", "").strip()
+        assert len(before) > 40, (source.name, size, last[:200])  # some of the text itself

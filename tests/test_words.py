@@ -69,7 +69,8 @@ def english_words() -> list[str]:
 
 @pytest.mark.expected_logs(r"image 'missing.png' not available", r"note\(s\) 1 printed as endnotes")
 def test_a_russian_article_has_no_english_words_of_ours(tmp_path):
-    noted = RUSSIAN + "[^1]\n\n[^1]: Примечание со списком, поэтому в конце:\n\n    - один\n    - два\n"
+    longer = "\n\n" + "Этот абзац длинный, чтобы статья заняла больше одной страницы и получила колонтитулы. " * 30
+    noted = RUSSIAN + "[^1]" + longer + "\n\n[^1]: Примечание со списком, поэтому в конце:\n\n    - один\n    - два\n"
     path = write_article(tmp_path / "ru", ARTICLE.format(title="Боги", lang="ru", text=noted))
     report = build([path], BuildOptions(out_dir=tmp_path / "out"))
     assert report.ok, report.failures
@@ -101,7 +102,7 @@ def test_a_russian_article_has_no_english_words_of_ours(tmp_path):
 
 
 def test_a_french_articles_folios_and_credits(tmp_path):
-    text = "Il était une fois un article en français, assez long pour être reconnu sans peine. " * 3
+    text = "Il était une fois un article en français, assez long pour tenir sur deux pages au moins. " * 40
     path = write_article(tmp_path / "fr", ARTICLE.format(title="Histoire", lang="fr", text=text)
                          .replace("![Карта](missing.png)", ""))
     report = build([path], BuildOptions(out_dir=tmp_path / "out", formats=("pdf",)))

@@ -107,7 +107,8 @@ def layer(options: PdfOptions, eco_note: str = "") -> pdf.Layer:
     generated = [note_css(eco_note)] if eco_note else []
     if options.eco_columns > 1:
         generated.append(f"main.article-body {{ columns: {options.eco_columns}; column-gap: 6mm; }}")
-    return pdf.Layer(stylesheets=("eco.css",), css="\n".join(generated), show_cover=False, duplex=True)
+    return pdf.Layer(stylesheets=("eco.css",), css="\n".join(generated), show_cover=False, duplex=True,
+                     credits_with_text=False)
 
 
 def css_string(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from ..options import PdfOptions, PdfVariant
 from ..resources import styles_dir
 from .stamp import edition_time
 from .pdf_engine import engine, engine_warnings_as_ours, font_time
-from .print_body import misplaced_notes, notes_too_big_for_the_foot, print_body
+from .print_body import END_OF_TEXT, misplaced_notes, notes_too_big_for_the_foot, print_body
 from ..diagnostics import warn
 from ..language.words import words_for
 
@@ -50,9 +50,13 @@ class Layer:
     css: str = ""  # generated rules, last
     show_cover: bool = True
     duplex: bool = False  # ask print dialogs for duplex (long edge)
+    # lay out again when the credits would fill a page alone (the eco edition sets its own run-on credits)
+    credits_with_text: bool = True
 
 
 STANDARD = Layer()
+# what keeps the credits off a page of their own, tried in turn (styles files, layered after the layer's)
+RESCUES = (("credits-compact.css",), ("credits-compact.css", "text-end-carried.css"))
 
 
 def write(rendered: RenderedArticle, path: Path, options: PdfOptions = PdfOptions()) -> Path:
@@ -104,7 +108,29 @@ def lay_out_notes_on_their_pages(rendered: RenderedArticle, options: PdfOptions,
         endnotes |= misplaced
         document, settings = lay_out(rendered, options, layer, endnotes)
     warn_about_endnotes(rendered, too_big, endnotes - too_big)
+    return credits_kept_with_the_text(document, settings, rendered, options, layer, endnotes)
+
+
+def credits_kept_with_the_text(document, settings, rendered: RenderedArticle, options: PdfOptions, layer: Layer,
+                               endnotes: frozenset[int]):
+    """When the credits run onto a page of their own after the text's last page, lay the document out again:
+    with them set tighter (credits-compact.css), else also with the text's last block carried to the last
+    page (text-end-carried.css); the first layout whose last page holds the end of the text, with no more
+    pages and no note moved, is kept."""
+    if not layer.credits_with_text or text_ends_on_last_page(document):
+        return document, settings
+    for extra in RESCUES:
+        again = replace(layer, stylesheets=(*layer.stylesheets, *extra))
+        candidate, candidate_settings = lay_out(rendered, options, again, endnotes)
+        if (text_ends_on_last_page(candidate) and len(candidate.pages) <= len(document.pages)
+                and not misplaced_notes(candidate) - endnotes):
+            return candidate, candidate_settings
     return document, settings
+
+
+def text_ends_on_last_page(document) -> bool:
+    """Whether the end of the text (its marker, after the body) is on the document's last page."""
+    return END_OF_TEXT in document.pages[-1].anchors
 
 
 def warn_about_endnotes(rendered: RenderedArticle, too_big: frozenset[int], moved: frozenset[int]) -> None:
@@ -147,11 +173,11 @@ def document_fetcher(rendered: RenderedArticle, cover: Asset | None) -> SandboxF
 
 def stylesheets(options: PdfOptions, layer: Layer, lang: str = "en") -> list[weasyprint.CSS]:
     """fonts.css, base.css and print.css (parsed once per process), the folios in the article's language, the
-    page size, then the layer's sheets."""
+    grid of the paper size (page-a4.css: size, margins, type size), then the layer's sheets."""
     shared = engine(styles_dir())
     sheets = [shared.stylesheet(name) for name in STYLESHEETS]
     sheets.append(shared.css_once(folio_css(words_for(lang).template("folio"))))
-    sheets.append(shared.css(f"@page {{ size: {options.page_size.css}; }}"))
+    sheets.append(shared.stylesheet(f"page-{options.page_size.value}.css"))  # the grid of that paper size
     sheets += [shared.stylesheet(name) for name in layer.stylesheets]
     return sheets + ([shared.css(layer.css)] if layer.css else [])
 
@@ -210,7 +236,7 @@ def source_attachment(article) -> weasyprint.Attachment:
 
 
 def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: frozenset[int] = frozenset()) -> str:
-    """The whole printed document: title block, body with footnotes, credits page, print note."""
+    """The whole printed document: title block, body with footnotes, print note, credits (run on)."""
     article = rendered.article
     return "\n".join([
         f'<!DOCTYPE html><html lang="{escape(article.lang)}"><head><meta charset="utf-8"/>',
@@ -219,8 +245,8 @@ def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: froz
         running_head(article),
         title_block(article, cover.name if cover else None),
         f'<main class="article-body">{print_body(rendered, endnotes)}</main>',
+        print_note(article),  # with the text's last lines: the credits after it are small type, and may run over
         credits_page(article, cover_shown="photo" if cover else "none"),
-        print_note(article),
         "</body></html>",
     ])
 

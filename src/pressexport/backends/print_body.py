@@ -44,7 +44,21 @@ def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset()
     add_endnotes_section(wrapper, [by_number[n] for n in sorted(endnotes) if n in by_number],
                          words_for(rendered.article.lang)("notes"))
     draw_maths(wrapper, rendered.article)
+    mark_end_of_text(wrapper)
     return serialise_html(wrapper)
+
+
+END_OF_TEXT = "end-of-text"  # the id of the text's end (reserved in core/ids.py): the credits must not fill a page alone
+TEXT_BLOCKS = ("p", "li", "dd", "dt", "td", "th", "pre", "figcaption", "h2", "h3", "h4", "h5", "h6")
+
+
+def mark_end_of_text(wrapper) -> None:
+    """An empty inline marker after the last character of the text (inside its last text block, so it is
+    on the page of the text's last line, never carried alone to the next page)."""
+    blocks = [element for element in wrapper.iter(*TEXT_BLOCKS)]
+    holder = blocks[-1] if blocks else wrapper
+    marker = etree.SubElement(holder, "span", id=END_OF_TEXT)
+    marker.tail = None
 
 
 def notes_too_big_for_the_foot(notes: tuple[Note, ...], page_size: str) -> frozenset[int]:
