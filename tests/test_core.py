@@ -704,3 +704,14 @@ def test_data_and_file_image_sources_are_named_in_the_warning_and_never_loaded(t
     warnings = " ".join(r.getMessage() for r in caplog.records if "not available" in r.getMessage())
     assert "data:image/png" in warnings and "file:///etc/passwd" in warnings and "never loaded" in warnings
     assert "data:" not in rendered.body_html and "file:" not in rendered.body_html
+
+
+def test_a_cover_credit_that_names_itself_a_photo_gets_no_second_label():
+    # "Photo: Photo by Jane Doe" once
+    from pressexport.core.pages import credit_span
+    from pressexport.language.words import words_for
+    from pressexport.model import Cover
+
+    words = words_for("en")
+    assert credit_span(Cover(credit="Photo by Jane Doe"), words) == '<span class="credit">Photo by Jane Doe</span>'
+    assert credit_span(Cover(credit="Jane Doe"), words) == '<span class="credit">Photo: Jane Doe</span>'

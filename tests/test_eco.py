@@ -126,7 +126,7 @@ def test_summary_states_real_percentages():
     assert report.summary() == "eco: 4 pages instead of 7 (−43%), 2 sheets instead of 4 (−50%), toner −63%"
     assert report.toner_saved == pytest.approx(0.63)
     one = eco.compare(eco.EditionFigures(1, 1, 0.02, 10.0), eco.EditionFigures(1, 1, 0.021, 10.5))
-    assert one.summary() == "eco: 1 page instead of 1 (±0%), 1 sheet instead of 1 (±0%), toner +5%"
+    assert one.summary() == "eco: 1 page instead of 1 (±0%), toner +5%"  # the sheets it did not save unsaid
 
 
 def test_batch_total_adds_up():
@@ -326,3 +326,16 @@ def test_cli_build_eco_writes_pdf_eco_pdf_and_epub(tmp_path, restore_package_log
     assert sorted(p.name for p in out.iterdir()) == ["tiny.eco.pdf", "tiny.epub", "tiny.pdf"]
     report = eco.compare(eco.measure((out / "tiny.pdf").read_bytes()), eco.measure((out / "tiny.eco.pdf").read_bytes()))
     assert f"{out / 'tiny.eco.pdf'}: {report.summary()}" in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ru"])
+def test_the_eco_note_leaves_out_sheets_it_did_not_save(lang):
+    # "1 sheet instead of 1 (±0%)" told a reader nothing
+    from pressexport.backends.ecoprint import note
+    from pressexport.eco import EcoReport, EditionFigures
+
+    same = EcoReport(EditionFigures(pages=2, sheets=1, coverage=0.05, toner=50.0, page_coverage=(0.05, 0.05)),
+                     EditionFigures(pages=1, sheets=1, coverage=0.06, toner=30.0, page_coverage=(0.06,)))
+    said = note(same, lang)
+    assert "1 sheet" not in said and "1 лист" not in said and "1 feuille" not in said, said
+    assert "(±0" not in said and "±0" not in same.summary() and "sheet" not in same.summary()

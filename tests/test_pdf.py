@@ -243,3 +243,12 @@ def test_no_page_holds_only_the_credits(tmp_path, size):
         before = last.split("Credits and licence")[0].replace("Please think about the environment before printing "
                                                               "this article.", "").strip()
         assert len(before) > 40, (source.name, size, last[:200])  # some of the text itself
+
+
+def test_the_pdfs_document_title_is_searchable_as_typed(tmp_path):
+    # French typography puts narrow no-break spaces inside « » and before ? ! : a catalogue search for the
+    # plain title must still find it
+    path = write_article(tmp_path / "fr", '---\ntitle: \'Le "grand" débat : pourquoi ?\'\nlang: fr\nlicence: CC-BY-4.0\n'
+                                          "---\n\nUn texte en français, assez long pour être lu comme tel.\n")
+    reader = render_to(tmp_path, render_article(load_article(path)))
+    assert reader.metadata.title == "Le « grand » débat : pourquoi ?"

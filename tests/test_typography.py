@@ -33,6 +33,13 @@ NNBSP, NBSP = "\u202f", "\u00a0"
     ("it", '"casa"', "«casa»"),
     ("pt", '"casa"', "“casa”"),
     ("xx", '"other"', "“other”"),  # a language without its own marks: English ones
+    # elisions, primes, a broken-off word, a quotation inside a quotation
+    ("en", "'Tis rock 'n' roll, 'twas said; give 'em 'til noon", "’Tis rock ’n’ roll, ’twas said; give ’em ’til noon"),
+    ("en", "He is 5'10\" tall, at 51°30'26\" north", "He is 5′10″ tall, at 51°30′26″ north"),
+    ("en", '"Well--" she began', "“Well—” she began"),
+    ("en", '"The "tidal" grid" works', "“The ‘tidal’ grid” works"),
+    ("en", '"I counted to 5" she said', "“I counted to 5” she said"),  # a digit before a closing quote
+    ("de", '"Das "kleine" Haus"', "„Das ‚kleine‘ Haus“"),
 ])
 def test_quotes_dashes_and_ellipses_in_each_language(lang, typed, expected):
     assert smarten_text(typed, lang) == expected

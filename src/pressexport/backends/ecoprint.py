@@ -91,9 +91,12 @@ def note(report: EcoReport, lang: str = "en") -> str:
     words = words_for(lang)
     pages = words.plural("eco_pages", report.eco.pages, standard=str(report.standard.pages),
                          change=words.percent(report.pages_saved))
+    toner = words.percent(report.toner_saved)
+    if report.eco.sheets == report.standard.sheets:  # "1 sheet instead of 1 (±0%)" says nothing
+        return words("eco_note_same_sheets", pages=pages, toner=toner)
     sheets = words.plural("eco_sheets", report.eco.sheets, standard=str(report.standard.sheets),
                           change=words.percent(report.sheets_saved))
-    return words("eco_note", pages=pages, sheets=sheets, toner=words.percent(report.toner_saved))
+    return words("eco_note", pages=pages, sheets=sheets, toner=toner)
 
 
 def note_css(eco_note: str) -> str:

@@ -270,5 +270,11 @@ def head_metadata(rendered: RenderedArticle) -> str:
     if licence is not None:
         meta += [("rights", rights), ("license", licence.url or licence.name)]
     meta.append(("source-sha256", article.source_hash))
-    tags = [f'<meta name="{escape(name)}" content="{escape(value)}"/>' for name, value in meta if value]
-    return f"<title>{escape(article.title)}</title>" + "".join(tags)
+    tags = [f'<meta name="{escape(name)}" content="{escape(searchable(value))}"/>' for name, value in meta if value]
+    return f"<title>{escape(searchable(article.title))}</title>" + "".join(tags)
+
+
+def searchable(text: str) -> str:
+    """Metadata as a catalogue searches it: the typography's no-break spaces (French « », before : ; ! ?,
+    before a dash) as plain spaces, so that a search for the plain title finds it."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")

@@ -3,6 +3,8 @@ the article's language (``words.py``)."""
 
 from __future__ import annotations
 
+import re
+
 from html import escape
 
 from ..language.dates import parse_iso
@@ -73,12 +75,18 @@ def cover_figure(cover: Cover, src: str, words: Words) -> str:
     return f'<figure class="cover-photo"><img src="{escape(src)}" alt="{escape(cover.alt)}"/>{figcaption}</figure>'
 
 
+# a credit that already says what it credits ("Photo by …", "Foto: …"): no "Photo:" before it
+SAYS_PHOTO = re.compile(r"(?i)^(?:photo|foto|фото|photograph|picture|image|crédit photo|bild)\b")
+
+
 def credit_span(cover: Cover, words: Words) -> str:
-    """'Photo: credit (licence)' as a span, or ''."""
+    """'Photo: credit (licence)' as a span (the credit alone when it names itself a photo), or ''."""
     if not cover.credit:
         return ""
     licence = f" ({escape(cover.licence.short)})" if cover.licence else ""
-    return f'<span class="credit">{words("photo_credit", credit=escape(cover.credit) + licence)}</span>'
+    credit = escape(cover.credit) + licence
+    labelled = credit if SAYS_PHOTO.match(cover.credit) else words("photo_credit", credit=credit)
+    return f'<span class="credit">{labelled}</span>'
 
 
 def licence_paragraph(licence: Licence, subject: str, words: Words) -> str:

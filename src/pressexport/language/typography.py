@@ -31,6 +31,11 @@ APOSTROPHE = "’"
 SPACED_DASH = re.compile(r"(?<!-) (?=-{2,3} )")
 OPENING_CONTEXT = set(" \t\n\u00a0\u202f([{<“‘«‹„‚—–-/") | {""}  # after these, a quote opens
 DECADE = re.compile(r"\d\d(?:s|\b)")  # ’90s, ’20: the apostrophe of an elided century
+# English words that start with an elision: the apostrophe is not an opening quote (’tis, rock ’n’ roll)
+ELIDED = re.compile(r"(?i)(?:tis|twas|twere|twill|twould|em|cause|til|bout|n(?=['’]))\b")
+# Feet and inches, degrees, minutes and seconds: primes, not quotes (5′10″, 51°30′26″)
+PRIMES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?:°\s?(\d+(?:\.\d+)?))?'\s?(\d+(?:\.\d+)?)\"")
+INTERRUPTED = re.compile(r"(?<=\w)--(?=[\"'”’]|$)")  # “Well--” broken off: an em dash
 
 
 @dataclass(frozen=True)
@@ -63,60 +68,77 @@ class Educator:
     def __init__(self) -> None:
         self.previous = ""
         self.single_open = False
+        self.doubles_open = 0  # a double quote opened inside another takes the secondary marks
 
     def new_block(self) -> None:
         """A block starts: nothing comes before its first character."""
-        self.previous, self.single_open = "", False
+        self.previous, self.single_open, self.doubles_open = "", False, 0
 
     def text(self, text: str, lang: str) -> str:
         """``text`` educated in ``lang``'s style; addresses in it are left as typed."""
         style = quote_style(lang)
         out, start = [], 0
+        english = lang.split("-")[0].lower() == "en"
         for match in ADDRESS.finditer(text):
-            out.append(self.prose(text[start:match.start()], style))
+            out.append(self.prose(text[start:match.start()], style, english))
             out.append(match.group(0))
             self.previous = match.group(0)[-1]
             start = match.end()
-        out.append(self.prose(text[start:], style))
+        out.append(self.prose(text[start:], style, english))
         return "".join(out)
 
-    def prose(self, text: str, style: QuoteStyle) -> str:
-        """Dashes, ellipses and quotes of a piece of prose."""
+    def prose(self, text: str, style: QuoteStyle, english: bool = False) -> str:
+        """Primes, dashes, ellipses and quotes of a piece of prose."""
         if not text:
             return text
+        text = PRIMES.sub(primes, text)
         text = SPACED_DASH.sub(NBSP, text)  # a dash typed between words will never start a line
         text = re.sub(r"(?<!-)---(?!-)", "—", text)
+        text = INTERRUPTED.sub("—", text)
         text = re.sub(r"(?<!-)--(?!-)", style.dash, text)
         text = text.replace("...", "…")
         out: list[str] = []
         for index, ch in enumerate(text):
-            following = text[index + 1:index + 3]
+            following = text[index + 1:index + 8]
             if ch == '"':
                 ch = self.double(style, following)
             elif ch == "'":
-                ch = self.single(style, following)
+                ch = self.single(style, following, english)
             out.append(ch)
             self.previous = ch[-1]
         educated = "".join(out)
         return french_spacing(educated) if style.spaced else educated
 
     def double(self, style: QuoteStyle, following: str) -> str:
-        """An opening or closing double quote, by what comes before it."""
-        opening = self.previous in OPENING_CONTEXT and not following[:1].isspace()
-        return style.primary[0] if opening else style.primary[1]
+        """An opening or closing double quote, by what comes before it; one opened inside another quotation
+        takes the language's secondary marks (“The ‘tidal’ grid”), and so does its closing one."""
+        if self.previous in OPENING_CONTEXT and not following[:1].isspace():
+            self.doubles_open += 1
+            return style.primary[0] if self.doubles_open == 1 else style.secondary[0]
+        inner = self.doubles_open > 1
+        self.doubles_open = max(0, self.doubles_open - 1)
+        return style.secondary[1] if inner else style.primary[1]
 
-    def single(self, style: QuoteStyle, following: str) -> str:
-        """An opening single quote, a closing one, or an apostrophe (it’s, ’90s, the dogs’)."""
+    def single(self, style: QuoteStyle, following: str, english: bool = False) -> str:
+        """An opening single quote, a closing one, or an apostrophe (it’s, ’90s, the dogs’, and in English
+        the elisions ’tis and rock ’n’ roll)."""
         after_word = self.previous.isalnum() or bool(self.previous) and self.previous in ".,;:!?…"
         if after_word:
             if self.single_open and not following[:1].isalpha():
                 self.single_open = False
                 return style.secondary[1]
             return APOSTROPHE
-        if DECADE.match(following) or not following[:1] or following[:1].isspace():
+        if (DECADE.match(following) or not following[:1] or following[:1].isspace()
+                or english and ELIDED.match(following)):
             return APOSTROPHE
         self.single_open = True
         return style.secondary[0]
+
+
+def primes(match: re.Match) -> str:
+    """5'10" as 5′10″; 51°30'26" as 51°30′26″."""
+    whole, minutes, seconds = match.groups()
+    return f"{whole}°{minutes}′{seconds}″" if minutes else f"{whole}′{seconds}″"
 
 
 def quoted(text: str, lang: str) -> str:
