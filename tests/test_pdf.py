@@ -252,3 +252,51 @@ def test_the_pdfs_document_title_is_searchable_as_typed(tmp_path):
                                           "---\n\nUn texte en français, assez long pour être lu comme tel.\n")
     reader = render_to(tmp_path, render_article(load_article(path)))
     assert reader.metadata.title == "Le « grand » débat : pourquoi ?"
+
+
+LONG_WORDS = """---
+title: Die Donaudampfschifffahrtsgesellschaftskapitänsmütze und ihre Geschichte
+lang: de
+licence: CC-BY-4.0
+---
+
+## Rechtsschutzversicherungsgesellschaften im Überblick
+
+Ein Absatz mit einem langen Bezeichner `configureDonaudampfschifffahrtsgesellschaftKapitaenMuetze` mitten im
+Text, und danach geht der Satz noch eine Weile weiter, damit wir sehen, wie die Zeilen umbrechen.
+"""
+
+
+def glyph_boxes(path):
+    """Each page's width and its characters with their boxes (left, bottom, right, top), as PDFium reads them."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    for index in range(len(document)):
+        page = document[index]
+        text = page.get_textpage()
+        chars = [(text.get_text_range(k, 1), text.get_charbox(k)) for k in range(text.count_chars())]
+        yield page.get_width(), [(char, box) for char, box in chars if char.strip()]  # line breaks are not glyphs
+
+
+@pytest.mark.parametrize("size", ["a4", "a5"])
+def test_long_words_in_titles_and_code_stay_on_the_paper_and_in_their_column(tmp_path, size):
+    from pressexport.backends.ecoprint import editions
+
+    rendered = render_article(load_article(write_article(tmp_path / "lang", LONG_WORDS)))
+    standard = tmp_path / "standard.pdf"
+    pdf.write(rendered, standard, pdf.PdfOptions(page_size=size))
+    margin = 16 if size == "a5" else 36  # mm, the grid's side margins (page-a5.css, page-a4.css)
+    for width, chars in glyph_boxes(standard):
+        rightmost = max(box[2] for _, box in chars)
+        assert rightmost <= width - margin * 72 / 25.4 + 1, (size, rightmost, width)
+    eco = tmp_path / "eco.pdf"
+    eco.write_bytes(editions(rendered, pdf.PdfOptions(page_size=size, eco=True)).eco)
+    identifier = "configureDonaudampfschifffahrtsgesellschaftKapitaenMuetze"
+    for width, chars in glyph_boxes(eco):  # two columns: the identifier stays in its own
+        text = "".join(char for char, _ in chars)
+        start = text.find(identifier[:12])
+        assert start >= 0
+        boxes = [box for _, box in chars[start:start + len(identifier)]]
+        left_column_ends = width / 2 - 3 * 72 / 25.4  # the 6 mm gap's left edge
+        assert all(box[2] <= left_column_ends + 1 or box[0] >= left_column_ends for box in boxes), size
