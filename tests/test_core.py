@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from conftest import CORPUS_ARTICLES, CORPUS_LOGS, SEED, write_article
+from conftest import CORPUS_ARTICLES, CORPUS_LOGS, PROJECT, SEED, write_article
 from pressexport.diagnostics import collecting
 from pressexport.core import render_article
 from pressexport.model import RenderedArticle
@@ -715,3 +715,14 @@ def test_a_cover_credit_that_names_itself_a_photo_gets_no_second_label():
     words = words_for("en")
     assert credit_span(Cover(credit="Photo by Jane Doe"), words) == '<span class="credit">Photo by Jane Doe</span>'
     assert credit_span(Cover(credit="Jane Doe"), words) == '<span class="credit">Photo: Jane Doe</span>'
+
+
+def test_the_licence_name_is_kept_on_one_line():
+    # "CC BY-" / "SA 4.0" once split at the name's own hyphen
+    from pressexport.core.pages import licence_paragraph
+    from pressexport.language.words import words_for
+    from pressexport.sources.licences import resolve_licence
+
+    paragraph = licence_paragraph(resolve_licence("CC-BY-SA-4.0"), "The piece", words_for("en"))
+    assert '<span class="licence-short">CC BY-SA 4.0</span>' in paragraph
+    assert ".licence-short { white-space: nowrap; }" in (PROJECT / "styles" / "base.css").read_text(encoding="utf-8")

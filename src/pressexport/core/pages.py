@@ -96,7 +96,7 @@ def licence_paragraph(licence: Licence, subject: str, words: Words) -> str:
     if licence.url is None:
         return f'<p class="licence">{words("subject_all_rights_reserved", subject=escape(subject))}</p>'
     link = f'<a href="{escape(licence.url)}">{escape(licence.name)}</a>'
-    sentence = words("licensed_under", subject=escape(subject), licence=link, short=escape(licence.short))
+    sentence = words("licensed_under", subject=escape(subject), licence=link, short=short_name(licence))
     return f'<p class="licence">{sentence} {escape(licence.deed)}</p>'
 
 
@@ -135,7 +135,12 @@ def licence_sentence(licence: Licence | None, words: Words) -> str:
         return ""
     if licence.url is None:
         return words("all_rights_reserved")
-    return words("licensed_under_short", licence=f'<a href="{escape(licence.url)}">{escape(licence.short)}</a>')
+    return words("licensed_under_short", licence=f'<a href="{escape(licence.url)}">{short_name(licence)}</a>')
+
+
+def short_name(licence: Licence) -> str:
+    """'CC BY-SA 4.0' kept on one line (it broke at its hyphen: 'CC BY-' / 'SA 4.0')."""
+    return f'<span class="licence-short">{escape(licence.short)}</span>'
 
 
 def credits_page(article: Article, *, cover_shown: str, heading_level: int = 2, epub_type: str = "") -> str:
