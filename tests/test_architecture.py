@@ -21,7 +21,7 @@ LAYERS = [
     {"backends"},  # one engine each
     {"build"},  # the orchestrator
     {"archive", "importers"},  # batch (local or Dask), import
-    {"cli", "__main__", "__init__"},  # the faces
+    {"cli", "cli_options", "__main__", "__init__"},  # the faces
 ]
 ROOT_FOLDERS_ALLOWED = {"archive", "backends", "core", "data", "images", "importers", "language", "mdext", "safety",
                         "sources", "styles"}
