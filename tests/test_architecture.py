@@ -12,7 +12,8 @@ PACKAGE = PROJECT / "src" / "pressexport"
 # lowest first: a module imports from its own layer or a lower one, never from a layer above
 LAYERS = [
     # shared values (root modules of one layer may import one another; packages of one layer may not)
-    {"errors", "version", "diagnostics", "model", "xhtml", "options", "names", "resources", "eco"},
+    {"errors", "version", "diagnostics", "model", "xhtml", "options", "names", "resources", "eco",
+     "settings"},
     {"safety"},  # paths, atomic writes, fetches, worker limits
     {"language"},  # detection, tags, punctuation, hyphenation, own words, dates
     {"sources"},  # an article's file and front matter, licences, issues, discovery

@@ -161,8 +161,12 @@ def test_the_record_holds_inputs_outputs_sizes_and_diagnostics(tmp_path):
     batch(folder, epub_only(tmp_path / "out"))
     with Record.open(tmp_path / "out") as record:
         entry = record.get("2020/one/article.md")
-    assert sorted(entry.inputs) == ["2020/one/article.md", "shared/map.png"]
-    assert all(len(digest) == 64 and size > 0 and mtime for digest, size, mtime in entry.inputs.values())
+    configs = {name for name in entry.inputs if name.endswith("pressexport.yaml")}  # looked for, absent
+    assert sorted(set(entry.inputs) - configs) == ["2020/one/article.md", "shared/map.png"]
+    assert configs == {"2020/one/pressexport.yaml", "2020/pressexport.yaml", "pressexport.yaml"}
+    assert all(entry.inputs[name][0] is None for name in configs)
+    assert all(len(digest) == 64 and size > 0 and mtime for name, (digest, size, mtime) in entry.inputs.items()
+               if name not in configs)
     assert entry.slug == "one"
     assert entry.outputs == {"2020/one.epub": (tmp_path / "out" / "2020" / "one.epub").stat().st_size}
     assert entry.diagnostics == () and entry.seconds > 0

@@ -27,9 +27,9 @@ def test_plain_english_hyphenates_as_american_english():
     assert pyphen.Pyphen(lang=pyphen.language_fallback("en_GB")).inserted("capital") == "cap-it-al"
 
 
-def a5_text(tmp_path, body: str) -> tuple[str, str]:
-    """The A5 PDF's text as extracted, and the article's source hash."""
-    path = write_article(tmp_path / "src", f"---\ntitle: Narrow\nlang: en\nlicence: CC0\n---\n\n{body}\n")
+def a5_text(tmp_path, body: str, links: str = "inline") -> tuple[str, str]:
+    """The A5 PDF's text as extracted (web addresses after their links), and the article's source hash."""
+    path = write_article(tmp_path / "src", f"---\ntitle: Narrow\nlang: en\nlicence: CC0\nlinks: {links}\n---\n\n{body}\n")
     report = build([path], BuildOptions(out_dir=tmp_path / "out", formats=("pdf",),
                                         pdf=PdfOptions(page_size="a5")))
     assert report.ok, report.failures

@@ -6,7 +6,8 @@ import pytest
 
 from conftest import write_article
 from pressexport.errors import InputError
-from pressexport.sources.issue import issn_check_digit, load_issue
+from pressexport.sources.frontmatter import issn_check_digit
+from pressexport.sources.issue import load_issue
 
 ARTICLE = "---\ntitle: {title}\nlang: en\nlicence: CC-BY-4.0\n---\n\nText of {title}.\n"
 ISSUE = """title: "PMP Magazine, April 2020"

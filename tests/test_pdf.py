@@ -95,7 +95,8 @@ def test_footnotes_sit_on_the_page_of_their_call(tmp_path):
                        ("The second note, which must sit on the page of its call.", second)):
         # On the page of its call, or (WeasyPrint moved it) an endnote after the text, never elsewhere.
         assert note in pages[page] or text.index(note) > text.index("The second call is on a later page")
-    assert "<https://example.org/report>" in pages[first]
+    assert "A linked sourcea is cited" in pages[first]  # its address is a lettered note on the same page
+    assert "a. https://example.org/report" in pages[first]
 
 
 def test_no_folio_on_the_first_page_and_a_running_head_after(tmp_path, seed_rendered):

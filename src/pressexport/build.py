@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .safety.atomic import write_all_atomic
 from .backends import ECO, ISSUE_BACKENDS, load
 from .options import BuildOptions, EpubOptions, PdfOptions
+from .settings import layered
 from .diagnostics import Diagnostic, collecting
 from .sources.discover import Job, fallback_jobs, issue_not_built, plan
 from .errors import PressexportError, missing_library
@@ -151,6 +152,7 @@ def build_one(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoReport
     from .core import render_article  # the core loads with the first render, not with the batch's record
 
     article = load_article(job.path, root=job.root)
+    options = layered(options, dict(article.settings))  # the publication's config and the front matter's
     rendered = render_article(article, allow_remote=options.allow_remote)
     outputs = render_outputs(rendered, options, job.out_dir, eco_reports)
     return Built(write_all_atomic(outputs), rendered.inputs)
@@ -163,6 +165,7 @@ def build_issue(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoRepo
     from .core.media import input_record
 
     issue = load_issue(job.path.parent, job.root)
+    options = layered(options, dict(issue.settings))
     articles = [member(lambda: load_article(path, root=job.root), path, issue.folder) for path in issue.articles]
     rendered = [member(lambda: render_article(article, allow_remote=options.allow_remote), article.path,
                        issue.folder) for article in articles]
@@ -178,7 +181,8 @@ def build_issue(job: Job, options: BuildOptions, eco_reports: dict[Path, EcoRepo
             continue
         outputs[target] = load(ISSUE_BACKENDS[name]).render(issue, rendered,
                                                             options.pdf if name == "pdf" else options.epub)
-    inputs = {item.path: item for item in (input_record(issue.file), *(i for r in rendered for i in r.inputs))}
+    inputs = {item.path: item for item in (input_record(issue.file), *issue.config_inputs,
+                                           *(i for r in rendered for i in r.inputs))}
     return Built(write_all_atomic(outputs), tuple(inputs.values()))
 
 

@@ -16,11 +16,12 @@ import typer
 from .version import __version__
 from .diagnostics import Diagnostic
 from .errors import InputError, PressexportError
-from .options import IMPORT_TIMEOUT, BatchOptions, BuildOptions, EcoImages, EpubOptions, PageSize, PdfOptions, PdfVariant
+from .options import IMPORT_TIMEOUT, BatchOptions, BuildOptions
+from .settings import with_values
 from .resources import use_shipped_fonts_only
 from .cli_options import (PlainUsage, Paths, Folder, Out, Root, BatchRoot, Size, Variant, AllowRemote, EmbedFonts,
                           Split, Quiet, Verbose, Force, Jobs, Timeout, MemoryLimit, Scheduler, ReportJson,
-                          RendersPerWorker, Eco, EcoColumns, EcoImageMode, Formats, Report, OUTPUT, BOTH, Sources,
+                          RendersPerWorker, Eco, EcoColumns, Links, EcoImageMode, Formats, Report, OUTPUT, BOTH, Sources,
                           ImportOut, Overwrite, FetchPages)
 
 if TYPE_CHECKING:  # the engines load with the command that needs them, never at start-up
@@ -36,26 +37,36 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-@dataclass(frozen=True)
-class EcoChoice:
-    """The eco options as given on the command line (None: not given)."""
+ECO_ONLY = {"eco_columns": "--eco-columns", "eco_images": "--eco-images"}
 
-    eco: bool = False
-    columns: int | None = None
-    images: EcoImages | None = None
-    report: bool = False
 
-    def check(self) -> None:
-        """The eco options need --eco: otherwise a usage error (exit 2) naming them."""
-        given = [name for name, value in (("--eco-columns", self.columns), ("--eco-images", self.images),
-                                          ("--report", self.report or None)) if value is not None]
-        if given and not self.eco:
-            raise typer.BadParameter("only for the eco edition; add --eco", param_hint=given)
+def given_settings(**values: object) -> dict[str, object]:
+    """The settings (settings.py) given on the command line: those not left unset (None, or an off switch
+    that has no --no- form)."""
+    return {name: value for name, value in values.items() if value is not None and value is not False}
 
-    def pdf_fields(self) -> dict[str, object]:
-        """The PdfOptions fields given; the others keep the defaults of options.py."""
-        fields = {"eco": self.eco, "eco_columns": self.columns, "eco_images": self.images}
-        return {name: value for name, value in fields.items() if value is not None}
+
+def check_eco_options(given: dict[str, object], report: bool, paths: list[Path], root: Path | None) -> None:
+    """The eco options need the eco edition (--eco, or eco: true in the publication's config): otherwise a
+    usage error (exit 2) naming them."""
+    named = [flag for name, flag in ECO_ONLY.items() if name in given] + (["--report"] if report else [])
+    if named and not given.get("eco") and ("eco" in given or not eco_in_config(paths, root)):
+        raise typer.BadParameter("only for the eco edition; add --eco", param_hint=named)
+
+
+def eco_in_config(paths: list[Path], root: Path | None) -> bool:
+    """Whether the publication config of any path given turns the eco edition on."""
+    from .sources.discover import content_root
+    from .sources.publication import publication_for
+
+    for path in paths:
+        folder = path if path.is_dir() else path.absolute().parent
+        try:
+            if publication_for(folder, content_root(path, root)).settings.get("eco"):
+                return True
+        except PressexportError:
+            continue  # the build says what is wrong with it
+    return False
 
 
 @dataclass(frozen=True)
@@ -81,22 +92,16 @@ def validated(make: Callable[..., T], **fields: object) -> T:
         raise typer.Exit(2) from None
 
 
-def pdf_options(page_size: PageSize, variant: PdfVariant | None, eco: EcoChoice) -> PdfOptions:
-    """The PDF options, checked once (usage errors exit with 2)."""
-    eco.check()
-    return validated(PdfOptions, page_size=page_size, variant=variant, **eco.pdf_fields())
-
-
 def chosen_formats(given: str) -> tuple[str, ...]:
     """``--formats pdf,epub`` as a tuple, in the order given (usage errors are said by BuildOptions)."""
     return tuple(dict.fromkeys(name.strip().lower() for name in given.split(",") if name.strip())) or BOTH
 
 
-def build_options(formats: tuple[str, ...], out: Path, root: Path | None, *, pdf: PdfOptions = PdfOptions(),
-                  embed_fonts: bool = False, allow_remote: bool = False, split: bool = False) -> BuildOptions:
-    """The options of the whole build, checked once (usage errors exit with 2)."""
-    return validated(BuildOptions, out_dir=out, formats=formats, root=root, pdf=pdf,
-                     epub=EpubOptions(embed_fonts=embed_fonts), allow_remote=allow_remote, split=split)
+def build_options(formats: tuple[str, ...], out: Path, root: Path | None, given: dict[str, object]) -> BuildOptions:
+    """The options of the whole build, checked once (usage errors exit with 2): the settings given on the
+    command line win over the publication's config and front matter; the others are left to them."""
+    options = validated(BuildOptions, out_dir=out, formats=formats, root=root, given=frozenset(given))
+    return validated(lambda: with_values(options, given))
 
 
 class LineHandler(logging.Handler):
@@ -213,35 +218,38 @@ def print_eco(report: BuildReport, quiet: bool, details: bool) -> None:
 
 @app.command("build", cls=PlainUsage, short_help="Write the PDF and EPUB editions of articles and issues.")
 def build_command(paths: Paths, out: Out = OUTPUT, root: Root = None, formats: Formats = "pdf,epub",
-                  page_size: Size = PageSize.a4, pdf_variant: Variant = None, eco: Eco = False,
+                  page_size: Size = None, pdf_variant: Variant = None, links: Links = None, eco: Eco = None,
                   eco_columns: EcoColumns = None, eco_images: EcoImageMode = None, report: Report = False,
-                  embed_fonts: EmbedFonts = False, allow_remote: AllowRemote = False, split: Split = False,
+                  embed_fonts: EmbedFonts = None, allow_remote: AllowRemote = False, split: Split = False,
                   quiet: Quiet = False, verbose: Verbose = False) -> None:
-    """Write the PDF and the EPUB edition of each article (and of each issue) into the output folder."""
+    """Write the PDF and the EPUB edition of each article (and of each issue) into the output folder.
+    Settings not given here come from the article's front matter, else the publication's pressexport.yaml."""
     use_shipped_fonts_only()
-    pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(chosen_formats(formats), out, root, pdf=pdf, embed_fonts=embed_fonts, allow_remote=allow_remote,
-                            split=split)
-    run(Invocation(paths, options, quiet, verbose, report))
+    given = given_settings(page_size=page_size, pdf_variant=pdf_variant, links=links, eco=eco,
+                           eco_columns=eco_columns, eco_images=eco_images, embed_fonts=embed_fonts,
+                           allow_remote=allow_remote, split=split)
+    check_eco_options(given, report, paths, root)
+    run(Invocation(paths, build_options(chosen_formats(formats), out, root, given), quiet, verbose, report))
 
 
 @app.command("pdf", cls=PlainUsage, short_help="Write only the PDF editions (and, with --eco, the eco editions).")
-def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: Size = PageSize.a4,
-                pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
+def pdf_command(paths: Paths, out: Out = OUTPUT, root: Root = None, page_size: Size = None,
+                pdf_variant: Variant = None, links: Links = None, eco: Eco = None, eco_columns: EcoColumns = None,
                 eco_images: EcoImageMode = None, report: Report = False, allow_remote: AllowRemote = False,
                 split: Split = False, quiet: Quiet = False, verbose: Verbose = False) -> None:
     """Write only the PDF edition of each article (with --eco, the eco edition beside it)."""
     use_shipped_fonts_only()
-    pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(("pdf",), out, root, pdf=pdf, allow_remote=allow_remote, split=split)
-    run(Invocation(paths, options, quiet, verbose, report))
+    given = given_settings(page_size=page_size, pdf_variant=pdf_variant, links=links, eco=eco,
+                           eco_columns=eco_columns, eco_images=eco_images, allow_remote=allow_remote, split=split)
+    check_eco_options(given, report, paths, root)
+    run(Invocation(paths, build_options(("pdf",), out, root, given), quiet, verbose, report))
 
 
 @app.command("batch", cls=PlainUsage, short_help="Build a whole archive in parallel, skipping what has not changed.")
 def batch_command(folder: Folder, out: Out = OUTPUT, root: BatchRoot = None, formats: Formats = "pdf,epub",
-                  page_size: Size = PageSize.a4,
-                  pdf_variant: Variant = None, eco: Eco = False, eco_columns: EcoColumns = None,
-                  eco_images: EcoImageMode = None, report: Report = False, embed_fonts: EmbedFonts = False,
+                  page_size: Size = None, pdf_variant: Variant = None, links: Links = None, eco: Eco = None,
+                  eco_columns: EcoColumns = None, eco_images: EcoImageMode = None, report: Report = False,
+                  embed_fonts: EmbedFonts = None,
                   allow_remote: AllowRemote = False, split: Split = False, force: Force = False, jobs: Jobs = 0,
                   timeout: Timeout = BatchOptions.timeout, memory_limit: MemoryLimit = BatchOptions.memory_mb,
                   renders_per_worker: RendersPerWorker = BatchOptions.renders_per_worker,
@@ -255,9 +263,11 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: BatchRoot = None, for
     if not folder.is_dir():
         typer.echo(f"error: {folder}: not a folder; give the folder that holds the articles", err=True)
         raise typer.Exit(2)
-    pdf = pdf_options(page_size, pdf_variant, EcoChoice(eco, eco_columns, eco_images, report))
-    options = build_options(chosen_formats(formats), out, root, pdf=pdf, embed_fonts=embed_fonts,
-                            allow_remote=allow_remote, split=split)
+    given = given_settings(page_size=page_size, pdf_variant=pdf_variant, links=links, eco=eco,
+                           eco_columns=eco_columns, eco_images=eco_images, embed_fonts=embed_fonts,
+                           allow_remote=allow_remote, split=split)
+    check_eco_options(given, report, [folder], root)
+    options = build_options(chosen_formats(formats), out, root, given)
     run = validated(BatchOptions, jobs=jobs, timeout=timeout, memory_mb=memory_limit,
                     renders_per_worker=renders_per_worker, force=force, scheduler=scheduler)
     if scheduler is not None:
@@ -270,12 +280,12 @@ def batch_command(folder: Folder, out: Out = OUTPUT, root: BatchRoot = None, for
 
 
 @app.command("epub", cls=PlainUsage, short_help="Write only the EPUB editions.")
-def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts: EmbedFonts = False,
+def epub_command(paths: Paths, out: Out = OUTPUT, root: Root = None, embed_fonts: EmbedFonts = None,
                  allow_remote: AllowRemote = False, split: Split = False, quiet: Quiet = False,
                  verbose: Verbose = False) -> None:
     """Write only the EPUB edition of each article (and of each issue)."""
-    options = build_options(("epub",), out, root, embed_fonts=embed_fonts, allow_remote=allow_remote, split=split)
-    run(Invocation(paths, options, quiet, verbose))
+    given = given_settings(embed_fonts=embed_fonts, allow_remote=allow_remote, split=split)
+    run(Invocation(paths, build_options(("epub",), out, root, given), quiet, verbose))
 
 
 @app.command("import", cls=PlainUsage, short_help="Turn web pages, WordPress exports and scraped texts into articles.")

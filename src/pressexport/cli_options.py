@@ -10,7 +10,9 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperCommand
 
-from .options import BatchOptions, EcoImages, PageSize, PdfVariant
+from .options import BatchOptions, EcoImages, LinkStyle, PageSize, PdfVariant
+from .settings import BY_NAME as SETTING
+from .settings import CONFIG, FRONT_MATTER
 
 
 class PlainUsage(TyperCommand):
@@ -27,21 +29,35 @@ Folder = Annotated[Path, typer.Argument(help="The archive: a folder of articles.
                                         show_default=False)]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions into.")]
 Root = Annotated[Optional[Path], typer.Option(
-    "--root", help="Content root: nothing outside it is read. Default: the folder given, or the article's folder.")]
+    "--root", help="Content root: nothing outside it is read. Default: the folder of the publication's "
+                   "pressexport.yaml above the path given, else the folder given, or the article's folder.")]
 BatchRoot = Annotated[Optional[Path], typer.Option(
     "--root", help="Content root: nothing outside it is read. Default: the root of the last batch into the same "
-                   "--out when it holds FOLDER (one issue rebuilt with the archive's shared files), else FOLDER.")]
-Size = Annotated[PageSize, typer.Option(
-    "--page-size", case_sensitive=False, help=f"PDF page size: {', '.join(size.value for size in PageSize)}.")]
+                   "--out when it holds FOLDER (one issue rebuilt with the archive's shared files), else the folder of "
+                   "the publication's pressexport.yaml above FOLDER, else FOLDER.")]
+
+WHERE_SET = ((FRONT_MATTER, "the article's front matter"), (CONFIG, "the publication's pressexport.yaml"))
+
+
+def setting_help(name: str, default: str) -> str:
+    """A setting's help as settings.py declares it, and where its value comes from when the flag is absent."""
+    setting = SETTING[name]
+    sources = [said for place, said in WHERE_SET if place in setting.places]
+    return f"{setting.help} Default: {', else '.join([*sources, default])}."
+
+
+Size = Annotated[Optional[PageSize], typer.Option(
+    "--page-size", case_sensitive=False, show_default=False, help=setting_help("page_size", "a4"))]
 Variant = Annotated[Optional[PdfVariant], typer.Option(
-    "--pdf-variant", case_sensitive=False,
-    help="pdf/ua-1: tagged, accessible PDF (images carry alt text); "
-         "pdf/a-3b: archival PDF that embeds the Markdown source.")]
+    "--pdf-variant", case_sensitive=False, show_default=False, help=setting_help("pdf_variant", "a plain PDF"))]
+Links = Annotated[Optional[LinkStyle], typer.Option(
+    "--links", case_sensitive=False, show_default=False, help=setting_help("links", "notes"))]
 AllowRemote = Annotated[bool, typer.Option(
     "--allow-remote", help="Fetch http(s) images (10 s timeout, 20 MB cap, public addresses only). "
                            "Off by default: nothing is fetched from the network.")]
-EmbedFonts = Annotated[bool, typer.Option(
-    "--embed-fonts", help="Embed the shipped OFL fonts in the EPUB (unobfuscated, with their licence).")]
+EmbedFonts = Annotated[Optional[bool], typer.Option(
+    "--embed-fonts/--no-embed-fonts", show_default=False,
+    help=setting_help("embed_fonts", "not"))]
 Split = Annotated[bool, typer.Option(
     "--split", help="An issue folder (with an issue.yaml) gives one edition of the whole issue in each format; "
                     "--split also writes each of its articles on its own.")]
@@ -61,16 +77,16 @@ ReportJson = Annotated[Optional[Path], typer.Option(
     "--report-json", help="Also write the batch's report (built, unchanged, failed, warnings) to this JSON file.")]
 RendersPerWorker = Annotated[int, typer.Option(
     "--renders-per-worker", min=1, help="Replace a worker after this many articles, so memory stays flat.")]
-Eco = Annotated[bool, typer.Option(
-    "--eco", help="Also write the eco edition, <slug>.eco.pdf: every word, less paper and toner "
-                  "(the standard <slug>.pdf is written too: the eco edition's note compares the two).")]
+Eco = Annotated[Optional[bool], typer.Option(
+    "--eco/--no-eco", show_default=False,
+    help=setting_help("eco", "not").replace(" Default", " The standard <slug>.pdf is written too: the eco "
+                                            "edition's note compares the two. Default"))]
 EcoColumns = Annotated[Optional[int], typer.Option(
     "--eco-columns", min=1, max=2, show_default=False,
-    help="Eco edition: 1 or 2 columns (default 2, so lines of its small type stay short).")]
+    help=setting_help("eco_columns", "2, so lines of its small type stay short"))]
 EcoImageMode = Annotated[Optional[EcoImages], typer.Option(
     "--eco-images", case_sensitive=False, show_default=False,
-    help=f"Eco edition images: {' or '.join(mode.value for mode in EcoImages)} (greyscale and reduced, or dropped "
-         "with their captions and credits kept; default grey).")]
+    help=setting_help("eco_images", "grey"))]
 Formats = Annotated[str, typer.Option(
     "--formats", metavar="pdf,epub", help="The editions to write: pdf, epub or both, comma-separated.")]
 Report = Annotated[bool, typer.Option(

@@ -52,6 +52,28 @@ class FirstPublished:
     publication: str = ""
 
 
+class Input(NamedTuple):
+    """A file a render read, with the SHA-256 of its bytes: what decides whether an edition is stale."""
+
+    path: Path
+    sha256: str | None  # None: the file was looked for and is absent (adding it makes the edition stale)
+    size: int | None = None  # the file's size and modification time when it was read: a later run that
+    mtime_ns: int | None = None  # finds both unchanged need not read the file again to hash it
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    """A publication's own stylesheets (files inside the content root), layered after the shipped ones."""
+
+    pdf: tuple[Path, ...] = ()
+    epub: tuple[Path, ...] = ()
+    files: tuple[Path, ...] = ()  # what the sheets use (fonts, images) and the fonts' licences
+
+    def sheets(self, edition: str) -> tuple[Path, ...]:
+        """The stylesheets of one edition ('pdf' or 'epub')."""
+        return self.pdf if edition == "pdf" else self.epub
+
+
 @dataclass(frozen=True)
 class Article:
     """A source article: validated metadata plus its Markdown body."""
@@ -77,6 +99,10 @@ class Article:
     print_note: str = ""
     end_mark: str = ""
     base_url: str = ""
+    issn: str = ""
+    settings: tuple[tuple[str, Any], ...] = ()  # edition settings (settings.py) from the config and front matter
+    house: HouseStyle = field(default_factory=HouseStyle)
+    config_inputs: tuple[Input, ...] = ()  # the publication config and house files: a change rebuilds the article
     source_hash: str = ""  # sha256 of the source file's bytes
     source_stat: tuple[int, int] | None = None  # the source's (size, mtime_ns), taken before it was read
     source_bytes: bytes = field(default=b"", repr=False)
@@ -103,15 +129,6 @@ class Heading(NamedTuple):
     level: int
     id: str
     text: str
-
-
-class Input(NamedTuple):
-    """A file a render read, with the SHA-256 of its bytes: what decides whether an edition is stale."""
-
-    path: Path
-    sha256: str | None  # None: the file was looked for and is absent (adding it makes the edition stale)
-    size: int | None = None  # the file's size and modification time when it was read: a later run that
-    mtime_ns: int | None = None  # finds both unchanged need not read the file again to hash it
 
 
 @dataclass(frozen=True)

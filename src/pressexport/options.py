@@ -37,6 +37,14 @@ class EcoImages(str, enum.Enum):
     none = "none"  # dropped; captions and credits kept
 
 
+class LinkStyle(str, enum.Enum):
+    """How print shows a web link's address (the link text always stays in the line)."""
+
+    notes = "notes"  # as a numbered note, so the line keeps its even spacing
+    inline = "inline"  # after the link text, in angle brackets
+    none = "none"  # not at all
+
+
 FORMATS = ("pdf", "epub")
 ECO_COLUMNS = (1, 2)
 
@@ -60,9 +68,11 @@ class PdfOptions:
     # Two: the eco edition's small type across a whole page makes lines of 95 (A5) to 135 (A4) characters.
     eco_columns: int = 2  # 1 or 2
     eco_images: EcoImages = EcoImages.grey
+    links: LinkStyle = LinkStyle.notes
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "page_size", choice(PageSize, self.page_size, "page size"))
+        object.__setattr__(self, "links", choice(LinkStyle, self.links, "link style"))
         if self.variant is not None:
             object.__setattr__(self, "variant", choice(PdfVariant, self.variant, "PDF variant"))
         object.__setattr__(self, "eco_images", choice(EcoImages, self.eco_images, "eco image mode"))
@@ -88,6 +98,9 @@ class BuildOptions:
     epub: EpubOptions = field(default_factory=EpubOptions)
     allow_remote: bool = False  # fetch http(s) images (timeout, size cap, public addresses only)
     split: bool = False  # an issue's articles also get editions of their own
+    # the settings (settings.py) given on the command line, which win over the publication's config and front
+    # matter; None: those whose value differs from the default
+    given: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.formats if name not in FORMATS]

@@ -17,7 +17,8 @@ from .record import (Entry, Failure, Record, entry_for, failed_again, fresh_entr
                      with_earlier_editions)
 from ..options import BatchOptions
 from ..resources import styles_dir
-from ..sources.article import is_within
+from ..settings import described
+from ..sources.article import default_root, is_within
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -237,13 +238,14 @@ class Recorder:
 
 
 def batch_root(folder: Path, given: Path | None, record: Record) -> Path:
-    """The content root: given, else the record's when it holds the folder, else the folder itself."""
+    """The content root: given, else the record's when it holds the folder, else the folder of the
+    publication config above the folder, else the folder itself."""
     if given is not None:
         return given.resolve()
     previous = record.root
     if previous is not None and is_within(folder.resolve(), previous):
         return previous
-    return folder.resolve()
+    return default_root(folder)
 
 
 def degraded(previous: Entry | None, built: Built, job: Job) -> tuple[Diagnostic, ...]:
@@ -259,11 +261,11 @@ def degraded(previous: Entry | None, built: Built, job: Job) -> tuple[Diagnostic
 
 
 def settings_digest(options: BuildOptions) -> str:
-    """What else decides the editions: the version, the options, every stylesheet's bytes, and each font
-    file's size and time (fonts are megabytes that change only with a new version or by hand). The formats
-    are not in it: an entry says which editions it holds."""
-    digest = hashlib.sha256(f"{__version__}|{options.pdf}|{options.epub}|"
-                            f"{options.allow_remote}|{options.split}".encode())
+    """What else decides the editions: the version, the settings (as settings.py declares them), every
+    shipped stylesheet's bytes, and each shipped font file's size and time (fonts are megabytes that change
+    only with a new version or by hand). The formats are not in it: an entry says which editions it holds.
+    The publication's config and house files are each article's inputs: a change rebuilds its articles."""
+    digest = hashlib.sha256(f"{__version__}|{described(options)}".encode())
     for style in sorted(p for p in styles_dir().rglob("*") if p.is_file()):
         digest.update(style.relative_to(styles_dir()).as_posix().encode())
         if style.suffix == ".css":

@@ -23,7 +23,7 @@ from ..options import EpubOptions
 from ..resources import fonts_dir, styles_dir
 from .stamp import edition_time
 from .epub_documents import (STYLESHEETS, Document, article_documents, cover_document, credits_document,
-                             fonts_licence_document, title_document)
+                             fonts_licence_document, house_href, title_document)
 from .epub_nav import add_navigation
 from .epub_sections import split_article
 
@@ -47,6 +47,7 @@ def render(rendered: RenderedArticle, options: EpubOptions = EpubOptions()) -> b
     article = rendered.article
     book = new_book(article)
     add_stylesheets(book, options.embed_fonts)
+    add_house_style(book, [article])
     cover = cover_image(rendered)
     add_images(book, rendered.assets, cover)
     sections, where = split_article(rendered)
@@ -116,6 +117,26 @@ def add_stylesheets(book: epub.EpubBook, embed_fonts: bool) -> None:
         for index, font in enumerate(EMBEDDED_FACES, start=1):
             book.add_item(epub.EpubItem(uid=f"font-{index}", file_name=f"styles/fonts/{font}",
                                         media_type="font/ttf", content=(folder / "fonts" / font).read_bytes()))
+
+
+def add_house_style(book: epub.EpubBook, articles: list[Article]) -> None:
+    """The publication's own stylesheets for the EPUB, with the fonts, images and licences they use, each
+    once, under styles/house/ as they lie under the content root."""
+    files = {house_href(article, path): path for article in articles
+             for path in (*article.house.epub, *(article.house.files if article.house.epub else ()))}
+    for index, (href, path) in enumerate(sorted(files.items()), start=1):
+        book.add_item(epub.EpubItem(uid=f"house-{index}", file_name=href, media_type=media_type(path),
+                                    content=path.read_bytes()))
+
+
+HOUSE_MEDIA_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+                     ".woff2": "font/woff2", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                     ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+def media_type(path: Path) -> str:
+    """The media type of a house file, by its suffix (a licence, or anything else: plain text)."""
+    return HOUSE_MEDIA_TYPES.get(path.suffix.lower(), "text/plain")
 
 
 def embedded_fonts_css(folder: Path) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from html import escape
 
 from lxml import etree
@@ -14,6 +15,7 @@ from .epub_sections import EPUB_TYPE, Section, add_notes_section, mark_note_call
 from ..language.words import words_for
 
 STYLESHEETS = ("base.css", "epub.css")
+HOUSE_FOLDER = "styles/house"
 XHTML = "http://www.w3.org/1999/xhtml"
 PROLOG = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 XHTML_HEAD = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -41,9 +43,16 @@ def xhtml(article: Article, title: str, body: str, body_type: str = "") -> str:
 
 def head(article: Article, title: str, body_type: str) -> str:
     """The document up to the opening of <body>."""
-    links = "".join(f'<link rel="stylesheet" type="text/css" href="styles/{name}"/>\n' for name in STYLESHEETS)
+    hrefs = [f"styles/{name}" for name in STYLESHEETS] + [house_href(article, sheet) for sheet in article.house.epub]
+    links = "".join(f'<link rel="stylesheet" type="text/css" href="{escape(href)}"/>\n' for href in hrefs)
     return XHTML_HEAD.format(lang=escape(article.lang), title=escape(title), links=links,
                              body_type=f' epub:type="{body_type}"' if body_type else "")
+
+
+def house_href(article: Article, path: Path) -> str:
+    """Where a file of the publication's house style lies in the book: under styles/house/ as it lies under
+    the content root, so the stylesheets' relative url()s hold."""
+    return f"{HOUSE_FOLDER}/{path.relative_to(article.root).as_posix()}"
 
 
 def tree_document(article: Article, title: str, content: etree._Element, body_type: str = "") -> etree._Element:

@@ -14,7 +14,7 @@ from ..sources.issue import Issue
 from ..model import Article, Asset, RenderedArticle
 from ..options import EpubOptions
 from .stamp import edition_time
-from .epub import (add_accessibility_metadata, add_documents, add_images, add_stylesheets, new_book, package,
+from .epub import (add_accessibility_metadata, add_documents, add_house_style, add_images, add_stylesheets, new_book, package,
                    reproducible_zip)
 from .epub_documents import Document, article_documents, cover_document, credits_document, title_document, xhtml
 from .epub_nav import add_nav_document, landmarks_nav, ncx_id, nav_list, nest_headings
@@ -42,6 +42,7 @@ def render(issue: Issue, articles: list[RenderedArticle], options: EpubOptions =
     book = new_book(front)
     add_series(book, issue)
     add_stylesheets(book, options.embed_fonts)
+    add_house_style(book, [front, *(rendered.article for rendered in articles)])
     cover = issue_cover(issue, front)
     add_images(book, unique_assets(articles), cover)
     chapters = [chapter(number, rendered) for number, rendered in enumerate(articles, start=1)]

@@ -26,7 +26,7 @@ def issue_article(issue: Issue, articles: list[RenderedArticle]) -> Article:
                    date=issue.date, description=issue.description, licence=issue.licence, cover=issue.cover,
                    subtitle=issue_line(issue, lang), authors=tuple(dict.fromkeys(a for r in articles
                                                                           for a in r.article.authors)),
-                   source_hash=digest.hexdigest())
+                   source_hash=digest.hexdigest(), house=issue.house, issn=issue.issn)
 
 
 def issue_line(issue: Issue, lang: str) -> str:

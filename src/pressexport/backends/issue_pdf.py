@@ -127,7 +127,7 @@ def lay_out_markup(front: Article, body: str, options: PdfOptions, assets: list[
     document = weasyprint.HTML(string=html, base_url=CONTENT_BASE,
                                url_fetcher=pdf.document_fetcher(rendered, None))
     shared = engine(styles_dir())
-    return document.render(font_config=shared.font_config, stylesheets=pdf.stylesheets(options, layer, front.lang),
+    return document.render(font_config=shared.font_config, stylesheets=pdf.stylesheets(options, layer, front),
                            custom_metadata=True)
 
 

@@ -19,8 +19,8 @@ from ..sources.licences import ALL_RIGHTS_RESERVED
 from ..core.pages import credits_page, print_note, publication_of, rights_statement, title_block
 from ..safety.atomic import write_atomic
 from ..safety.fetcher import CONTENT_BASE, SandboxFetcher
-from ..model import Asset, RenderedArticle
-from ..options import PdfOptions, PdfVariant
+from ..model import Article, Asset, RenderedArticle
+from ..options import LinkStyle, PdfOptions, PdfVariant
 from ..resources import styles_dir
 from .stamp import edition_time
 from .pdf_engine import engine, engine_warnings_as_ours, font_time
@@ -148,10 +148,10 @@ def lay_out(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STAND
     article = rendered.article
     cover = rendered.cover if layer.show_cover else None
     shared = engine(styles_dir())
-    html = weasyprint.HTML(string=document_html(rendered, cover, endnotes),
+    html = weasyprint.HTML(string=document_html(rendered, cover, endnotes, options.links),
                            base_url=CONTENT_BASE, url_fetcher=document_fetcher(rendered, cover))
     settings = {
-        "stylesheets": stylesheets(options, layer, article.lang),
+        "stylesheets": stylesheets(options, layer, article),
         "custom_metadata": True,
         "pdf_identifier": article.source_hash[:32].encode() or None,
         "pdf_variant": options.variant.value if options.variant else None,
@@ -171,13 +171,15 @@ def document_fetcher(rendered: RenderedArticle, cover: Asset | None) -> SandboxF
                           document=str(article.path))
 
 
-def stylesheets(options: PdfOptions, layer: Layer, lang: str = "en") -> list[weasyprint.CSS]:
+def stylesheets(options: PdfOptions, layer: Layer, article: Article) -> list[weasyprint.CSS]:
     """fonts.css, base.css and print.css (parsed once per process), the folios in the article's language, the
-    grid of the paper size (page-a4.css: size, margins, type size), then the layer's sheets."""
+    grid of the paper size (page-a4.css: size, margins, type size), the publication's house style, then the
+    layer's sheets (the eco edition's black and its columns win over the house's)."""
     shared = engine(styles_dir())
     sheets = [shared.stylesheet(name) for name in STYLESHEETS]
-    sheets.append(shared.css_once(folio_css(words_for(lang).template("folio"))))
+    sheets.append(shared.css_once(folio_css(words_for(article.lang).template("folio"))))
     sheets.append(shared.stylesheet(f"page-{options.page_size.value}.css"))  # the grid of that paper size
+    sheets += [shared.house_sheet(path, article.root) for path in article.house.pdf]
     sheets += [shared.stylesheet(name) for name in layer.stylesheets]
     return sheets + ([shared.css(layer.css)] if layer.css else [])
 
@@ -235,7 +237,8 @@ def source_attachment(article) -> weasyprint.Attachment:
                                  created=edition_time(article), modified=edition_time(article))
 
 
-def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: frozenset[int] = frozenset()) -> str:
+def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: frozenset[int] = frozenset(),
+                  links: LinkStyle = LinkStyle.notes) -> str:
     """The whole printed document: title block, body with footnotes, print note, credits (run on)."""
     article = rendered.article
     return "\n".join([
@@ -244,7 +247,7 @@ def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: froz
         "</head><body>",
         running_head(article),
         title_block(article, cover.name if cover else None),
-        f'<main class="article-body">{print_body(rendered, endnotes)}</main>',
+        f'<main class="article-body">{print_body(rendered, endnotes, links)}</main>',
         print_note(article),  # with the text's last lines: the credits after it are small type, and may run over
         credits_page(article, cover_shown="photo" if cover else "none"),
         "</body></html>",

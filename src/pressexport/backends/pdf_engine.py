@@ -16,7 +16,7 @@ from fontTools.misc import timeTools
 from fontTools.ttLib.tables import _h_e_a_d
 from weasyprint.text.fonts import FontConfiguration
 
-from ..safety.fetcher import SandboxFetcher
+from ..safety.fetcher import CONTENT_BASE, SandboxFetcher
 from ..resources import styles_dir
 from ..diagnostics import warn
 
@@ -43,6 +43,18 @@ class Engine:
             self.sheets[name] = weasyprint.CSS(filename=self.folder / name, url_fetcher=fetcher,
                                                font_config=self.font_config)
         return self.sheets[name]
+
+    def house_sheet(self, path: Path, root: Path) -> weasyprint.CSS:
+        """A publication's own stylesheet (inside the content root), parsed once while it is unchanged; its
+        fonts and images are fetched from the content root alone."""
+        stat = path.stat()
+        key = f"house:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+        if key not in self.sheets:
+            fetcher = SandboxFetcher(allowed=[root], assets={}, asset_base=root, document=str(path))
+            self.sheets[key] = weasyprint.CSS(string=path.read_text(encoding="utf-8", errors="replace"),
+                                              base_url=CONTENT_BASE + path.relative_to(root).as_posix(),
+                                              url_fetcher=fetcher, font_config=self.font_config)
+        return self.sheets[key]
 
     def css(self, text: str) -> weasyprint.CSS:
         """A generated stylesheet (page size, columns, a note), parsed with the same fonts."""

@@ -12,6 +12,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
 from ..core.tree import break_long_words
 from ..model import Note, RenderedArticle
+from ..options import LinkStyle
 from .print_maths import draw_maths
 from ..language.words import words_for
 from ..xhtml import serialise_html
@@ -24,11 +25,15 @@ LONG_WORD = re.compile(r"[^\s\u200b]{25,}")  # in table cells, where columns are
 BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquote | .//figure | .//img"
 
 
-def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset()) -> str:
+def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset(),
+               links: LinkStyle = LinkStyle.notes) -> str:
     """The body for print: notes placed at their first call (``endnotes`` after the text instead), web
-    addresses marked for printing, wide tables set smaller, formulas drawn."""
+    addresses printed as ``links`` says, wide tables set smaller, formulas drawn."""
     wrapper = rendered.body_copy()
-    mark_printed_urls(wrapper)
+    if links is LinkStyle.notes:
+        add_link_notes(wrapper)
+    if links is not LinkStyle.none:
+        mark_printed_urls(wrapper)
     mark_wide_tables(wrapper)
     by_number = {note.number: note for note in rendered.notes}
     numbers = rendered.note_calls
@@ -124,11 +129,58 @@ def add_endnotes_section(wrapper: etree._Element, notes: list[Note], heading: st
         item.extend(content)
 
 
+# where a link's address can float to the page foot: running text (not headings, captions, table cells or
+# code, where a footnote would break the layout, nor notes, which cannot hold a footnote)
+RUNNING_TEXT = ("p", "li", "dd", "dt", "blockquote")
+NOT_RUNNING_TEXT = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th", "pre", "caption", "aside"}
+
+
+def add_link_notes(wrapper: etree._Element) -> None:
+    """Each web link in running text (whose text is not its address) followed by a note giving the address,
+    lettered a, b, c… apart from the article's own numbered notes; the same address again gets the same
+    letter. The link text stays in the line, so justified lines keep their even spacing."""
+    letters: dict[str, str] = {}
+    for link in wrapper.xpath('.//a[starts-with(@href, "http")]'):
+        href = link.get("href")
+        text = " ".join(link.text_content().split())
+        if text.rstrip("/") == href.rstrip("/") or not in_running_text(link):
+            continue
+        if href in letters:
+            call = etree.Element("sup", {"class": "link-note-again"})
+            call.text = letters[href]
+        else:
+            letters[href] = letter_of(len(letters))
+            call = etree.Element("span", {"class": "footnote link-note", "data-link": letters[href]})
+            call.text = href
+        call.tail = link.tail
+        link.tail = None
+        link.addnext(call)
+        link.set("class", (link.get("class", "") + " noted").strip())
+
+
+def in_running_text(link: etree._Element) -> bool:
+    """Whether a link lies in running text, outside anything a footnote may not come from."""
+    ancestors = {element.tag for element in link.iterancestors()}
+    return bool(ancestors & set(RUNNING_TEXT)) and not ancestors & NOT_RUNNING_TEXT \
+        and not set((link.get("class") or "").split()) & {"noteref", "footnote"}
+
+
+def letter_of(index: int) -> str:
+    """a, b, … z, aa, ab, …: the letter of the link note ``index`` (from 0)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
+
+
 def mark_printed_urls(wrapper: etree._Element) -> None:
     """Web links whose text is not their address get class ``print-url``: print.css shows the address."""
     for link in wrapper.xpath('.//a[starts-with(@href, "http")]'):
         text = " ".join(link.text_content().split())
-        if text.rstrip("/") != link.get("href").rstrip("/"):
+        noted = "noted" in (link.get("class") or "").split()
+        if text.rstrip("/") != link.get("href").rstrip("/") and not noted:
             link.set("class", (link.get("class", "") + " print-url").strip())
 
 

@@ -63,7 +63,7 @@ def render_article(article: Article, *, fetch_images: bool = True, allow_remote:
         headings=tuple(headings),
         cover=cover,
         inputs=(Input(article.path, article.source_hash, *(article.source_stat or ())), *image_inputs,
-                *([input_record(cover_file)] if cover_file else [])),
+                *([input_record(cover_file)] if cover_file else []), *article.config_inputs),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import logging
 import os
@@ -14,13 +13,14 @@ from typing import Any
 
 from ..errors import InputError, PressexportError
 from ..language.fences import lines_outside_fences
-from .frontmatter import raise_problems, read_front_matter
+from .frontmatter import SETTING_KEYS, raise_problems, read_front_matter
 from .licences import ALL_RIGHTS_RESERVED
 from ..model import Article, Cover, Licence
 from ..safety.paths import inside_root
 from ..language.typography import smarten_text
 from ..language.words import covers, words_for
-from .yamlvalues import Problem, plain
+from .publication import config_above, publication_for
+from .yamlvalues import Problem, decode_source, plain
 from ..diagnostics import warn
 
 log = logging.getLogger(__name__)
@@ -31,16 +31,33 @@ SLUG_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def load_article(path: str | Path, root: str | Path | None = None) -> Article:
-    """Read and validate one Markdown article; ``root`` (default: the folder the file is in) bounds what it
-    may reference, the file itself included once its links are followed."""
+    """Read and validate one Markdown article, with what its publication's config gives it; ``root``
+    (default: the folder of the config above the file, else the file's folder) bounds what it may
+    reference, the file itself included once its links are followed."""
     path = Path(path)
-    root = Path(root).resolve() if root is not None else path.absolute().parent.resolve()
+    root = Path(root).resolve() if root is not None else default_root(path.absolute().parent)
     raw, stat = read_source(path, root)
     text = decode_source(raw, path)
     yaml_text, body, body_line = split_front_matter(text, path)
     fields, problems = read_front_matter(yaml_text, path)
-    article = build_article(fields, problems, body, body_line, path=path, root=root, raw=raw)
-    return replace(article, source_stat=(stat.st_size, stat.st_mtime_ns))
+    publication = publication_for(path.parent, root)
+    article = build_article(with_defaults(fields, publication.defaults), problems, body, body_line, path=path,
+                            root=root, raw=raw)
+    settings = {**publication.settings, **{name: fields[name] for name in SETTING_KEYS if fields.get(name) is not None}}
+    return replace(article, source_stat=(stat.st_size, stat.st_mtime_ns), settings=tuple(settings.items()),
+                   house=publication.house, config_inputs=publication.inputs)
+
+
+def default_root(folder: Path) -> Path:
+    """The content root when none is given: the folder of the publication config above ``folder``, else
+    ``folder`` itself."""
+    config = config_above(folder)
+    return (config.parent if config is not None else folder).resolve()
+
+
+def with_defaults(fields: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The front matter's fields with the publication's values where the article gives none."""
+    return {**fields, **{name: value for name, value in defaults.items() if not fields.get(name)}}
 
 
 def article_slug(path: Path) -> str:
@@ -67,19 +84,6 @@ def read_source(path: Path, root: Path | None = None) -> tuple[bytes, os.stat_re
         raise InputError("is a folder, not a Markdown file", where=path) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", where=path) from None
-
-
-def decode_source(raw: bytes, path: Path) -> str:
-    """Strict UTF-8 (a BOM is dropped), with line endings normalised to LF."""
-    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
-    try:
-        text = raw[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset = exc.start + bom
-        line = raw.count(b"\n", 0, offset) + 1
-        raise InputError(f"invalid UTF-8 at byte {offset} (line {line})", where=path,
-                         hint="re-save the file as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int]:
@@ -127,6 +131,7 @@ def build_article(fields: dict[str, Any], problems: list[Problem], body: str, bo
         print_note=fields["print_note"] or words_for(lang)("print_note"),
         end_mark=fields["end_mark"],
         base_url=fields["base_url"] or fields["canonical_url"],
+        issn=fields["issn"],
         source_hash=hashlib.sha256(raw).hexdigest(),
         source_bytes=raw,
     ))

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..diagnostics import collecting, warn
 from ..errors import InputError, PressexportError
 from .issue import ISSUE_FILE, load_issue
-from .article import article_slug, check_inside_root, is_within as inside
+from .article import article_slug, check_inside_root, default_root, is_within as inside
 
 ARTICLE_SUFFIXES = {".md", ".markdown", ".mdx"}
 NOT_ARTICLES = {"readme.md", "license.md", "licence.md"}
@@ -50,11 +50,12 @@ class Job:
 
 
 def content_root(given: Path, root: Path | None) -> Path:
-    """The content root of a path given on the command line: ``--root``, else the folder given, else the
-    folder the article file is in (as written, not where a link leads)."""
+    """The content root of a path given on the command line: ``--root``, else the folder of the publication
+    config (pressexport.yaml) above it, else the folder given, else the folder the article file is in (as
+    written, not where a link leads)."""
     if root is not None:
         return Path(root).resolve()
-    return given.resolve() if given.is_dir() else given.absolute().parent.resolve()
+    return default_root(given if given.is_dir() else given.absolute().parent)
 
 
 def find_articles(folder: Path, root: Path) -> list[Path]:

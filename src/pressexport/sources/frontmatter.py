@@ -18,6 +18,7 @@ from .licences import resolve_licence
 from ..model import Cover, FirstPublished, Licence, Related
 from .yamlvalues import Problem, Value, parse_front_matter, plain, shown
 from ..diagnostics import warn
+from ..settings import FRONT_MATTER, Setting, settable_in
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,40 @@ def related(value: Value) -> tuple[Related, ...]:
     return tuple(found)
 
 
+def issn(value: Value) -> str:
+    """An ISSN (NNNN-NNNC), its check digit verified; '' when not given."""
+    written = text(value).upper().replace(" ", "")
+    if not written:
+        return ""
+    digits = written.replace("-", "")
+    if len(digits) != 8 or not digits[:7].isdigit() or not (digits[7].isdigit() or digits[7] == "X"):
+        raise value.error(f"'{shown(written)}' is not an ISSN", hint="write it as 1234-5679 (eight characters)")
+    if digits[7] != issn_check_digit(digits[:7]):
+        raise value.error(f"ISSN {written} has a wrong check digit (it should end in {issn_check_digit(digits[:7])})",
+                          hint="copy the ISSN again from the publication's records")
+    return f"{digits[:4]}-{digits[4:]}"
+
+
+def issn_check_digit(first_seven: str) -> str:
+    """ISO 3297's check character: the weighted sum (8 down to 2) modulo 11, 10 written as X."""
+    remainder = sum(int(digit) * weight for digit, weight in zip(first_seven, range(8, 1, -1))) % 11
+    check = (11 - remainder) % 11
+    return "X" if check == 10 else str(check)
+
+
+def setting(declared: Setting) -> Callable[[Value], Any]:
+    """The reader of an edition setting's value (None when not given), its problem at its line and key."""
+    def read(value: Value) -> Any:
+        if value.data is None or value.data == "":
+            return None
+        try:
+            return declared.read(value.data)
+        except InputError as error:
+            raise value.error(f"'{value.key}': {error.message}", hint=error.hint) from None
+
+    return read
+
+
 def ignored(value: Value) -> None:
     """Accepted, and not read."""
     return None
@@ -179,8 +214,11 @@ SCHEMA = (
         aliases=("categories", "keywords", "topics"), merge=True),
     Key("slug", text, "The editions' file name; default: the folder of an article.md or index.md, else the "
         "file's name."),
+    Key("issn", issn, "The publication's ISSN (1234-5679), for the credits and the metadata."),
     Key("draft", ignored, "Other tools' draft flag: accepted, and every article is built."),
+    *(Key(declared.name, setting(declared), declared.help) for declared in settable_in(FRONT_MATTER)),
 )
+SETTING_KEYS = tuple(declared.name for declared in settable_in(FRONT_MATTER))
 BY_NAME = {name: key for key in SCHEMA for name in (key.name, *key.aliases)}
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .frontmatter import cover, date, language, licence, raise_problems, text, warn_unknown
-from ..model import Cover, Licence
-from .article import check_inside_root, cover_found, decode_source, is_within
+from .frontmatter import cover, date, issn, language, licence, raise_problems, text, warn_unknown
+from ..model import Cover, HouseStyle, Input, Licence
+from .article import check_inside_root, cover_found, decode_source, default_root, is_within, with_defaults
+from .publication import publication_for
 from .yamlvalues import Problem, Value, parse_front_matter, shown
 
 ISSUE_FILE = "issue.yaml"
@@ -41,6 +42,9 @@ class Issue:
     licence: Licence | None = None
     cover: Cover | None = None
     description: str = ""
+    settings: tuple[tuple[str, Any], ...] = ()  # edition settings from the publication's config
+    house: HouseStyle = HouseStyle()
+    config_inputs: tuple[Input, ...] = ()  # the publication config and house files
 
     @property
     def file(self) -> Path:
@@ -50,27 +54,6 @@ class Issue:
 def is_issue_folder(folder: Path) -> bool:
     """Whether a folder holds an issue.yaml."""
     return (folder / ISSUE_FILE).is_file()
-
-
-def issn(value: Value) -> str:
-    """An ISSN (NNNN-NNNC), its check digit verified; '' when not given."""
-    written = text(value).upper().replace(" ", "")
-    if not written:
-        return ""
-    digits = written.replace("-", "")
-    if len(digits) != 8 or not digits[:7].isdigit() or not (digits[7].isdigit() or digits[7] == "X"):
-        raise value.error(f"'{shown(written)}' is not an ISSN", hint="write it as 1234-5679 (eight characters)")
-    if digits[7] != issn_check_digit(digits[:7]):
-        raise value.error(f"ISSN {written} has a wrong check digit (it should end in {issn_check_digit(digits[:7])})",
-                          hint="copy the ISSN again from the publication's records")
-    return f"{digits[:4]}-{digits[4:]}"
-
-
-def issn_check_digit(first_seven: str) -> str:
-    """ISO 3297's check character: the weighted sum (8 down to 2) modulo 11, 10 written as X."""
-    remainder = sum(int(digit) * weight for digit, weight in zip(first_seven, range(8, 1, -1))) % 11
-    check = (11 - remainder) % 11
-    return "X" if check == 10 else str(check)
 
 
 def positive_number(value: Value) -> int | None:
@@ -122,7 +105,7 @@ ALIASES = {"license": "licence", "language": "lang", "issue": "number"}
 
 def load_issue(folder: Path, root: Path | None = None) -> Issue:
     """Read and check an issue folder's issue.yaml; every problem at once, each at its line and key."""
-    root = (root or folder).resolve()
+    root = Path(root).resolve() if root is not None else default_root(folder)
     path = folder / ISSUE_FILE
     check_inside_root(path, root)
     raw = read_issue_file(path)
@@ -138,7 +121,10 @@ def load_issue(folder: Path, root: Path | None = None) -> Issue:
                                               hint="list them: 'articles: [one/article.md, two/article.md]'")))
     raise_problems(problems, path)
     fields["cover"] = cover_found(fields.get("cover"), path, root)
-    return Issue(folder=folder, root=root, **{key: value for key, value in fields.items() if value is not None})
+    publication = publication_for(folder, root)
+    fields = with_defaults(fields, {key: value for key, value in publication.defaults.items() if key in SCHEMA})
+    return Issue(folder=folder, root=root, settings=tuple(publication.settings.items()), house=publication.house,
+                 config_inputs=publication.inputs, **{key: value for key, value in fields.items() if value is not None})
 
 
 def read_issue_file(path: Path) -> bytes:

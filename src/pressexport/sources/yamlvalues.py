@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,19 @@ class FrontMatterLoader(yaml.SafeLoader):
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, AttributeError) as exc:  # PyYAML's constructors let these out
             raise NotBuilt(node, exc) from None
+
+
+def decode_source(raw: bytes, path: Path) -> str:
+    """Strict UTF-8 (a BOM is dropped), with line endings normalised to LF."""
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + bom
+        line = raw.count(b"\n", 0, offset) + 1
+        raise InputError(f"invalid UTF-8 at byte {offset} (line {line})", where=path,
+                         hint="re-save the file as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def plain(value: Any) -> str:
