@@ -20,7 +20,7 @@ LAYERS = [
     {"images", "mdext"},
     {"core"},  # Markdown → one XHTML document, and the pages every edition carries
     {"backends"},  # one engine each
-    {"build"},  # the orchestrator
+    {"build", "scaffold"},  # the orchestrator; a new publication's folder
     {"archive", "importers"},  # batch (local or Dask), import
     {"cli", "cli_options", "__main__", "__init__"},  # the faces
 ]

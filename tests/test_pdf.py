@@ -301,3 +301,21 @@ def test_long_words_in_titles_and_code_stay_on_the_paper_and_in_their_column(tmp
         boxes = [box for _, box in chars[start:start + len(identifier)]]
         left_column_ends = width / 2 - 3 * 72 / 25.4  # the 6 mm gap's left edge
         assert all(box[2] <= left_column_ends + 1 or box[0] >= left_column_ends for box in boxes), size
+
+
+@pytest.mark.parametrize("size", ["a4", "a5"])
+def test_a_table_row_is_never_split_across_pages(tmp_path, size):
+    cell = "A long cell that wraps over several lines of the narrow column. " * 4
+    rows = "\n".join(f"| {n} | {cell} | last cell {n} |" for n in range(40))
+    article = write_article(tmp_path / "table", "---\ntitle: Rows\nlang: en\nlicence: CC0\n---\n\n"
+                            + "Text before the table.\n\n| N | Text | End |\n|---|------|-----|\n" + rows + "\n")
+    document, _ = pdf.lay_out(render_article(load_article(article)), pdf.PdfOptions(page_size=size))
+    pages_of_row: dict[str, set[int]] = {}
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if box.element_tag == "tr" and box.element is not None:
+                first_cell = "".join(next(iter(box.element)).itertext())
+                pages_of_row.setdefault(first_cell, set()).add(number)
+    header = pages_of_row.pop("N")
+    assert header == set().union(*pages_of_row.values()) and len(header) > 1  # repeated on every page of the table
+    assert len(pages_of_row) == 40 and all(len(pages) == 1 for pages in pages_of_row.values())

@@ -151,7 +151,7 @@ def test_every_problem_of_the_config_is_reported_at_once_at_its_line(tmp_path):
     assert "Traceback" not in said
 
 
-@pytest.mark.expected_logs(r"ignoring unknown front-matter keys: page_sise")
+@pytest.mark.expected_logs(r"ignoring unknown keys in the publication config: page_sise")
 def test_an_unknown_config_key_is_named_with_the_nearest_known_one(tmp_path):
     folder = publication(tmp_path / "review", CONFIG + "page_sise: a4\n")
     load_article(folder / "2024" / "tides" / "article.md")
@@ -209,3 +209,30 @@ def test_a_setting_given_on_the_command_line_wins_and_changes_the_digest():
     assert layered(said, {"page_size": "a5"}).pdf.page_size.value == "a4"
     assert described(plain) != described(said)
     assert "embed_fonts" not in described(plain, ["pdf"]) and "page_size" not in described(plain, ["epub"])
+
+
+def test_init_makes_a_publication_that_builds_without_a_warning(tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "review"
+    result = runner.invoke(app, ["init", str(folder), "--name", 'The "Tidal" Review: #1', "--lang", "fr",
+                                 "--licence", "CC-BY-SA-4.0", "--page-size", "a5"])
+    assert result.exit_code == 0, result.output
+    assert f"pressexport build {folder}" in result.output  # says what to run next
+    config = (folder / "pressexport.yaml").read_text()
+    assert "styles/house.css" in config and "@font-face" in (folder / "styles" / "house.css").read_text()
+    built = runner.invoke(app, ["build", str(folder), "--out", str(tmp_path / "out")])
+    assert built.exit_code == 0 and "warning" not in built.output, built.output
+    article = load_article(folder / "articles" / "first-article" / "article.md")
+    assert (article.publication, article.lang, article.licence.id) == ("The «\u202fTidal\u202f» Review: #1", "fr", "CC-BY-SA-4.0")
+    pdf = PdfReader(tmp_path / "out" / "articles" / "first-article.pdf")
+    assert round(float(pdf.pages[0].mediabox[3])) == 595
+    again = runner.invoke(app, ["init", str(folder)])
+    assert again.exit_code == 2 and "exists already" in again.output and "Traceback" not in again.output
+
+
+@pytest.mark.parametrize("args, said", [(["--lang", "english!"], "is not a language tag"),
+                                        (["--licence", "GPL-ish"], "GPL-ish"), (["--name", " "], "needs a name")])
+def test_init_refuses_bad_values_in_one_line(tmp_path, args, said):
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "new"), *args])
+    assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "new" / "pressexport.yaml").exists()

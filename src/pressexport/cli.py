@@ -22,7 +22,8 @@ from .resources import use_shipped_fonts_only
 from .cli_options import (PlainUsage, Paths, Folder, Out, Root, BatchRoot, Size, Variant, AllowRemote, EmbedFonts,
                           Split, Quiet, Verbose, Force, Jobs, Timeout, MemoryLimit, Scheduler, ReportJson,
                           RendersPerWorker, Eco, EcoColumns, Links, EcoImageMode, Formats, Report, OUTPUT, BOTH, Sources,
-                          ImportOut, Overwrite, FetchPages)
+                          ImportOut, Overwrite, FetchPages, NewFolder, PublicationName, PublicationLang,
+                          PublicationLicence)
 
 if TYPE_CHECKING:  # the engines load with the command that needs them, never at start-up
     from .build import BuildReport
@@ -306,6 +307,25 @@ def import_command(sources: Sources, out: ImportOut = Path("content"), force: Ov
             typer.echo(outcome.line())
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("init", cls=PlainUsage, short_help="Start a publication: its config, house style and a sample article.")
+def init_command(folder: NewFolder, name: PublicationName = "My Magazine", lang: PublicationLang = "en",
+                 licence: PublicationLicence = "CC-BY-4.0", page_size: Size = None) -> None:
+    """Make FOLDER a publication: pressexport.yaml (what every article shares), styles/house.css (the
+    publication's own look, its hooks shown in comments) and a sample article, then say what to run next."""
+    from .scaffold import HOUSE, SAMPLE, NewPublication, scaffold
+
+    wanted = NewPublication(name, lang, licence, page_size.value if page_size else "a4")
+    try:
+        written = scaffold(folder, wanted)
+    except PressexportError as exc:
+        typer.echo(f"error: {exc.one_line()}", err=True)
+        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"\nNext:\n  pressexport build {folder} --out {folder / 'output'}   # the sample's PDF and EPUB\n"
+               f"  then edit {folder / HOUSE} and build again; add articles under {folder / SAMPLE.parent.parent}/")
 
 
 def check_dask_installed() -> None:

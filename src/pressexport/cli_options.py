@@ -105,3 +105,10 @@ Overwrite = Annotated[bool, typer.Option("--force", help="Overwrite articles tha
 FetchPages = Annotated[bool, typer.Option(
     "--allow-remote", help="Fetch the pages given as http(s) addresses (10 s timeout, 20 MB cap, public "
                            "addresses only). Off by default: nothing is fetched from the network.")]
+
+NewFolder = Annotated[Path, typer.Argument(help="The publication's folder (made if missing; must not hold one yet).",
+                                           metavar="FOLDER", show_default=False)]
+PublicationName = Annotated[str, typer.Option("--name", help="The publication's name, as the editions print it.")]
+PublicationLang = Annotated[str, typer.Option("--lang", help="The articles' language (a BCP 47 tag: en, fr, pt-BR).")]
+PublicationLicence = Annotated[str, typer.Option(
+    "--licence", "--license", help="The articles' licence: an SPDX id (CC-BY-4.0, CC0-1.0) or a creativecommons.org URL.")]

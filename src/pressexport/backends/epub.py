@@ -76,6 +76,8 @@ def new_book(article: Article) -> epub.EpubBook:
         book.add_metadata("DC", "date", article.date)
     if publication_of(article):
         book.add_metadata("DC", "publisher", publication_of(article))
+    if article.issn:  # the serial's number, beside the book's own identifier
+        book.add_metadata("DC", "identifier", f"urn:issn:{article.issn}", {"id": "issn"})
     if article.description:
         book.add_metadata("DC", "description", article.description)
     for tag in article.tags:

@@ -56,7 +56,8 @@ def render(issue: Issue, articles: list[RenderedArticle], options: EpubOptions =
 
 
 def add_series(book: epub.EpubBook, issue: Issue) -> None:
-    """The series the issue belongs to, as EPUB 3 (belongs-to-collection) and calibre (series) say it; the ISSN."""
+    """The series the issue belongs to, as EPUB 3 (belongs-to-collection) and calibre (series) say it (its ISSN
+    is new_book's, from the issue's front article)."""
     series = issue.publication
     if series:
         book.add_metadata(None, "meta", series, {"property": "belongs-to-collection", "id": "series"})
@@ -66,8 +67,6 @@ def add_series(book: epub.EpubBook, issue: Issue) -> None:
         book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series})
         if issue.number:
             book.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(issue.number)})
-    if issue.issn:
-        book.add_metadata("DC", "identifier", f"urn:issn:{issue.issn}", {"id": "issn"})
 
 
 def unique_assets(articles: list[RenderedArticle]) -> tuple[Asset, ...]:

@@ -161,6 +161,9 @@ def credits_page(article: Article, *, cover_shown: str, heading_level: int = 2, 
     if article.note:
         parts.append(f'<p class="note">{escape(article.note)}</p>')
     parts.append(cover_credit_paragraph(article, cover_shown))
+    if article.issn:  # an international number: written the same in every language
+        named = f"{escape(publication_of(article))}, " if publication_of(article) else ""
+        parts.append(f'<p class="publication-line">{named}ISSN\u00a0{escape(article.issn)}</p>')
     if article.source_hash:
         hashed = f'<span class="hash">{article.source_hash}</span>'
         parts.append(f'<p class="provenance">{words("source", file=escape(article.path.name), hash=hashed)}</p>')

@@ -138,7 +138,7 @@ def build_article(fields: dict[str, Any], problems: list[Problem], body: str, bo
 
 
 def with_smart_punctuation(article: Article) -> Article:
-    """The front matter's prose (title, subtitle, description, notes, captions, related titles) with
+    """The front matter's prose (title, subtitle, publication, description, notes, captions, related titles) with
     quotes, apostrophes and dashes as the article's language has them; names and addresses as typed."""
     def smart(text: str) -> str:
         return smarten_text(text, article.lang)
@@ -147,6 +147,7 @@ def with_smart_punctuation(article: Article) -> Article:
                                       caption=smart(article.cover.caption))
     related = tuple(replace(item, title=smart(item.title)) for item in article.related)
     return replace(article, title=smart(article.title), subtitle=smart(article.subtitle),
+                   publication=smart(article.publication),
                    description=smart(article.description), note=smart(article.note),
                    print_note=smart(article.print_note), cover=cover, related=related)
 

@@ -161,7 +161,7 @@ def setting(declared: Setting) -> Callable[[Value], Any]:
         try:
             return declared.read(value.data)
         except InputError as error:
-            raise value.error(f"'{value.key}': {error.message}", hint=error.hint) from None
+            raise value.error(error.message, hint=error.hint) from None
 
     return read
 
@@ -256,10 +256,10 @@ def read_into(fields: dict[str, Any], key: Key, value: Value, problems: list[Pro
     fields[key.name] = tuple(dict.fromkeys(fields[key.name] + read)) if key.name in fields else read
 
 
-def warn_unknown(unknown: list[Value], path: Path) -> None:
+def warn_unknown(unknown: list[Value], path: Path, what: str = "front-matter keys") -> None:
     """One warning for the keys we do not read, each with its line and the nearest known key if one is close."""
     if unknown:
-        warn("front-matter-unknown", path, "ignoring unknown front-matter keys: "
+        warn("front-matter-unknown", path, f"ignoring unknown {what}: "
              + ", ".join(map(describe_unknown, unknown)))  # each key's line is in the message
 
 
@@ -270,10 +270,10 @@ def describe_unknown(value: Value) -> str:
     return f"{value.key} (line {value.line}{suggestion})"
 
 
-def raise_problems(problems: list[Problem], path: Path) -> None:
+def raise_problems(problems: list[Problem], path: Path, what: str = "the front matter") -> None:
     """Raise every problem at once, in line order: one alone as itself, several as one error listing them."""
     errors = [problem.error for problem in sorted(problems, key=lambda problem: problem.line)]
     if len(errors) == 1:
         raise errors[0]
     if errors:
-        raise InputErrors(errors, where=path, message=f"{len(errors)} problems in the front matter")
+        raise InputErrors(errors, where=path, message=f"{len(errors)} problems in {what}")

@@ -119,7 +119,7 @@ def load_issue(folder: Path, root: Path | None = None) -> Issue:
     if "articles" in fields and not fields["articles"] and not any(p.key == "articles" for p in problems):
         problems.append(Problem(0, InputError("no articles", where=f"{path}: articles",
                                               hint="list them: 'articles: [one/article.md, two/article.md]'")))
-    raise_problems(problems, path)
+    raise_problems(problems, path, "the issue file")
     fields["cover"] = cover_found(fields.get("cover"), path, root)
     publication = publication_for(folder, root)
     fields = with_defaults(fields, {key: value for key, value in publication.defaults.items() if key in SCHEMA})

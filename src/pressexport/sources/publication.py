@@ -89,9 +89,9 @@ def load_config(file: Path, root: Path, size: int, mtime_ns: int) -> Publication
         raise InputError(f"the config is over {MAX_CONFIG_BYTES // 1024} KB", where=file)
     values, problems = parse_front_matter(decode_source(raw, file), file, first_line=1)
     defaults, settings, styles_value, unknown = read_values(values, problems)
-    warn_unknown(unknown, file)
+    warn_unknown(unknown, file, "keys in the publication config")
     house = house_style(styles_value, file, root, problems) if styles_value is not None else HouseStyle()
-    raise_problems(problems, file)
+    raise_problems(problems, file, "the publication config")
     return Publication(file, defaults, settings, house)
 
 
