@@ -391,15 +391,22 @@ def test_end_mark_lands_inside_last_paragraph(tmp_path):
     rendered = render(tmp_path, "Para one.\n\nLast para.\n", 'end_mark: "🔷"\n')
     tree = parse(rendered.body_html)
     last_p = tree.xpath("//p")[-1]
-    assert last_p.xpath("string()") == "Last para.🔷"
-    assert last_p[-1].tag == "span" and last_p[-1].get("class") == "end-mark"
-    assert rendered.body_html.count("🔷") == 1
+    assert last_p.xpath("string()") == "Last para.◆"  # the colour emoji as its text symbol
+    assert last_p[-1].tag == "span" and last_p[-1].get("class") == "end-mark end-mark-blue"
+    assert last_p[-1].get("aria-hidden") == "true" and rendered.body_html.count("◆") == 1
 
 
 def test_end_mark_goes_before_appended_related(tmp_path):
     rendered = render(tmp_path, "Para one.\n\nLast para.\n", 'end_mark: "🔷"\n' + RELATED)
     tree = parse(rendered.body_html)
-    assert tree.xpath('//span[@class="end-mark"]/parent::p')[0].xpath("string()") == "Last para.🔷"
+    assert tree.xpath('//span[@class="end-mark end-mark-blue"]/parent::p')[0].xpath("string()") == "Last para.◆"
+
+
+@pytest.mark.parametrize("mark, printed", [("🔷", "◆"), ("⬛️", "■"), ("■", "■"), ("❧", "❧"), ("✳️", "✳")])
+def test_an_end_mark_prints_in_the_text_s_own_ink(tmp_path, mark, printed):
+    # a colour emoji is a box on readers without an emoji font, and blue in the eco edition
+    rendered = render(tmp_path, "Last para.\n", f'end_mark: "{mark}"\n')
+    assert text_of(rendered).endswith(printed) and "\ufe0f" not in rendered.body_html
 
 
 def test_no_end_mark_by_default(tmp_path):
@@ -409,7 +416,7 @@ def test_no_end_mark_by_default(tmp_path):
 @pytest.mark.parametrize("ending", ["- item one\n- item two\n", "> quoted last\n"])
 def test_end_mark_is_after_the_last_text(tmp_path, ending):
     rendered = render(tmp_path, "Intro.\n\n" + ending, 'end_mark: "🔷"\n')
-    assert text_of(rendered).endswith("🔷")
+    assert text_of(rendered).endswith("◆")
 
 
 # --- other tools' template tags -------------------------------------------------------------------
@@ -481,8 +488,8 @@ def test_seed_structure():
         "Why is Russia helping other nations suffering from the Covid-19 outbreak?"]
     assert rendered.headings[0][0] == 2
     assert len(tree.xpath('//aside[@class="related"]')) == 2
-    assert tree.xpath('//span[@class="end-mark"]/parent::p')[0].xpath("string()").endswith(
-        "positive steps too.🔷")
+    assert tree.xpath('//span[contains(@class, "end-mark")]/parent::p')[0].xpath("string()").endswith(
+        "positive steps too.◆")
     assert rendered.notes == () and rendered.assets == ()
 
 

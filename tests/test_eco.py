@@ -126,7 +126,7 @@ def test_summary_states_real_percentages():
     assert report.summary() == "eco: 4 pages instead of 7 (−43%), 2 sheets instead of 4 (−50%), toner −63%"
     assert report.toner_saved == pytest.approx(0.63)
     one = eco.compare(eco.EditionFigures(1, 1, 0.02, 10.0), eco.EditionFigures(1, 1, 0.021, 10.5))
-    assert one.summary() == "eco: 1 page instead of 1 (±0%), toner +5%"  # the sheets it did not save unsaid
+    assert one.summary() == "eco: toner +5%"  # the pages and sheets it did not save unsaid
 
 
 def test_batch_total_adds_up():
@@ -153,7 +153,7 @@ def test_eco_keeps_credits_licence_related_and_print_note(seed_editions):
                   "This piece was first published in PMP Magazine.", "First published in April 2020",
                   "Ministry of Defence of the Russian Federation", "Original cover photo (not included",
                   "Coronavirus: What does ‘from Russia with love’ really mean?", "BBC News", "CNBC",
-                  "Related reading", PRINT_NOTE, "🔷", "SHA-256"):
+                  "Related reading", PRINT_NOTE, "◆", "SHA-256"):
         assert words in text, words
 
 
@@ -339,3 +339,74 @@ def test_the_eco_note_leaves_out_sheets_it_did_not_save(lang):
     said = note(same, lang)
     assert "1 sheet" not in said and "1 лист" not in said and "1 feuille" not in said, said
     assert "(±0" not in said and "±0" not in same.summary() and "sheet" not in same.summary()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "it", "pt", "ru"])
+def test_the_eco_note_leaves_out_pages_it_did_not_save(lang):
+    # "1 page instead of 1 (±0%)" told a reader nothing either
+    from pressexport.backends.ecoprint import note
+    from pressexport.eco import EcoReport, EditionFigures
+
+    same = EcoReport(EditionFigures(pages=1, sheets=1, coverage=0.05, toner=50.0, page_coverage=(0.05,)),
+                     EditionFigures(pages=1, sheets=1, coverage=0.02, toner=20.0, page_coverage=(0.02,)))
+    said = note(same, lang)
+    assert "1" not in said and "±0" not in said and "−60" in said, said
+
+
+NOTED = """---
+title: The tidal grid
+authors: [Ann Example, Bo Sample]
+date: 2024-03-01
+lang: en
+licence: CC-BY-4.0
+end_mark: "🔷"
+---
+The grid runs on the tides.[^1] It is an old idea, and a good one, that the moon should turn our lights on;
+engineers have tried it since the nineteenth century, with [mixed results](https://example.org/results).[^2]
+
+[^1]: A first note, long enough to run over more than one line in a column of the eco edition, so that its
+    measure shows: at the foot of the page it would run across both columns.
+[^2]: A second note, shorter.
+"""
+
+
+def words_with_positions(pdf_bytes: bytes):
+    """Each word of the first page with its left and right edges in points (PDFium)."""
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(pdf_bytes)[0]  # bytes are read in place
+    text = page.get_textpage()
+    found = []
+    for index in range(text.count_chars()):
+        char = text.get_text_range(index, 1)
+        box = text.get_charbox(index)
+        found.append((char, box[0], box[2]))
+    return found, page.get_width()
+
+
+def test_eco_notes_and_link_addresses_sit_in_its_columns_after_the_text(tmp_path):
+    rendered = render_article(load_article(write_article(tmp_path / "noted", NOTED)))
+    editions = ecoprint.editions(rendered, pdf.PdfOptions(eco=True, eco_columns=2))
+    chars, width = words_with_positions(editions.eco)
+    text = "".join(char for char, _, _ in chars)
+    note = text.index("A first note")
+    assert text.index("mixed results") < note  # after the text, not at the foot of the page
+    note_chars = [(left, right) for char, left, right in chars[note:text.index("shorter.")] if char.strip()]
+    column = (width - 2 * 15 * 72 / 25.4) / 2  # eco margins are 15 mm
+    assert max(right for _, right in note_chars) - min(left for left, _ in note_chars) < column + 5
+    assert text.index("https://example.org/results") > note  # the link's address: a lettered note there too
+    assert "link-notes" in ecoprint.pdf.document_html(rendered, None, frozenset({1, 2}),
+                                                                    notes_at_end=True)
+    assert "Bo Sample — March 1, 2024" in pdf_text(io.BytesIO(editions.eco))  # a space each side of the dash
+
+
+def test_the_eco_end_mark_is_black(tmp_path):
+    import pypdfium2 as pdfium
+
+    rendered = render_article(load_article(write_article(tmp_path / "noted", NOTED)))
+    editions = ecoprint.editions(rendered, pdf.PdfOptions(eco=True))
+    for data, coloured in ((editions.eco, False), (editions.standard, True)):
+        image = pdfium.PdfDocument(data)[0].render(scale=2).to_pil().convert("RGB")
+        red, green, blue = (channel.tobytes() for channel in image.split())
+        tinted = sum(1 for r, g, b in zip(red, green, blue) if b - max(r, g) > 60)
+        assert (tinted > 20) is coloured

@@ -70,8 +70,9 @@ class EcoReport:
         """The figures of the summary without its 'eco:' prefix (the eco edition's own note uses them)."""
         sheets = (f"{plural(self.eco.sheets, 'sheet')} instead of {self.standard.sheets} ({percent(self.sheets_saved)}), "
                   if self.eco.sheets != self.standard.sheets else "")  # "1 sheet instead of 1 (±0%)" says nothing
-        return (f"{plural(self.eco.pages, 'page')} instead of {self.standard.pages} ({percent(self.pages_saved)}), "
-                f"{sheets}toner {percent(self.toner_saved)}")
+        pages = (f"{plural(self.eco.pages, 'page')} instead of {self.standard.pages} ({percent(self.pages_saved)}), "
+                 if self.eco.pages != self.standard.pages else "")  # nor does "1 page instead of 1 (±0%)"
+        return f"{pages}{sheets}toner {percent(self.toner_saved)}"
 
     def details(self) -> list[str]:
         """Both editions' figures and the summary, one line each."""

@@ -89,9 +89,11 @@ def note(report: EcoReport, lang: str = "en") -> str:
     """The eco edition's note, in the article's language: 'Eco edition: 1 page instead of 3 (−67%), 1 sheet
     instead of 2 (−50%), toner −58%, compared with the standard edition.'"""
     words = words_for(lang)
+    toner = words.percent(report.toner_saved)
+    if report.eco.pages == report.standard.pages:  # "1 page instead of 1 (±0%)" says nothing either
+        return words("eco_note_toner_only", toner=toner)
     pages = words.plural("eco_pages", report.eco.pages, standard=str(report.standard.pages),
                          change=words.percent(report.pages_saved))
-    toner = words.percent(report.toner_saved)
     if report.eco.sheets == report.standard.sheets:  # "1 sheet instead of 1 (±0%)" says nothing
         return words("eco_note_same_sheets", pages=pages, toner=toner)
     sheets = words.plural("eco_sheets", report.eco.sheets, standard=str(report.standard.sheets),
@@ -106,12 +108,14 @@ def note_css(eco_note: str) -> str:
 
 def layer(options: PdfOptions, eco_note: str = "") -> pdf.Layer:
     """The eco edition over the PDF backend: css, the column count and the first page's note, if any
-    (fonts.css declares the light faces), no cover photo, duplex."""
+    (fonts.css declares the light faces), no cover photo, notes after the text, duplex."""
     generated = [note_css(eco_note)] if eco_note else []
     if options.eco_columns > 1:
         generated.append(f"main.article-body {{ columns: {options.eco_columns}; column-gap: 6mm; }}")
+    # notes after the text, in its columns: at the page foot they would run across the whole page (150
+    # characters a line of the eco edition's small type)
     return pdf.Layer(stylesheets=("eco.css",), css="\n".join(generated), show_cover=False, duplex=True,
-                     credits_with_text=False)
+                     credits_with_text=False, notes_at_end=True)
 
 
 def css_string(text: str) -> str:

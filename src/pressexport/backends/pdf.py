@@ -52,6 +52,7 @@ class Layer:
     duplex: bool = False  # ask print dialogs for duplex (long edge)
     # lay out again when the credits would fill a page alone (the eco edition sets its own run-on credits)
     credits_with_text: bool = True
+    notes_at_end: bool = False  # every note after the text (the eco edition's, in its columns)
 
 
 STANDARD = Layer()
@@ -98,6 +99,10 @@ def ask_for_duplex(pdf) -> None:
 def lay_out_notes_on_their_pages(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STANDARD):
     """Lay out, then check every footnote sits on its call's page; the few that WeasyPrint moves (its known
     footnote bugs) become endnotes, with a warning, and the document is laid out again."""
+    if layer.notes_at_end:
+        every = frozenset(note.number for note in rendered.notes)
+        document, settings = lay_out(rendered, options, layer, every)
+        return credits_kept_with_the_text(document, settings, rendered, options, layer, every)
     too_big = notes_too_big_for_the_foot(rendered.notes, options.page_size)
     endnotes = too_big
     document, settings = lay_out(rendered, options, layer, endnotes)
@@ -148,7 +153,7 @@ def lay_out(rendered: RenderedArticle, options: PdfOptions, layer: Layer = STAND
     article = rendered.article
     cover = rendered.cover if layer.show_cover else None
     shared = engine(styles_dir())
-    html = weasyprint.HTML(string=document_html(rendered, cover, endnotes, options.links),
+    html = weasyprint.HTML(string=document_html(rendered, cover, endnotes, options.links, layer.notes_at_end),
                            base_url=CONTENT_BASE, url_fetcher=document_fetcher(rendered, cover))
     settings = {
         "stylesheets": stylesheets(options, layer, article),
@@ -238,7 +243,7 @@ def source_attachment(article) -> weasyprint.Attachment:
 
 
 def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: frozenset[int] = frozenset(),
-                  links: LinkStyle = LinkStyle.notes) -> str:
+                  links: LinkStyle = LinkStyle.notes, notes_at_end: bool = False) -> str:
     """The whole printed document: title block, body with footnotes, print note, credits (run on)."""
     article = rendered.article
     return "\n".join([
@@ -247,7 +252,7 @@ def document_html(rendered: RenderedArticle, cover: Asset | None, endnotes: froz
         "</head><body>",
         running_head(article),
         title_block(article, cover.name if cover else None),
-        f'<main class="article-body">{print_body(rendered, endnotes, links)}</main>',
+        f'<main class="article-body">{print_body(rendered, endnotes, links, notes_at_end)}</main>',
         print_note(article),  # with the text's last lines: the credits after it are small type, and may run over
         credits_page(article, cover_shown="photo" if cover else "none"),
         "</body></html>",

@@ -26,12 +26,12 @@ BLOCKS_FOOTNOTES_CANNOT_HOLD = ".//pre | .//table | .//ul | .//ol | .//blockquot
 
 
 def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset(),
-               links: LinkStyle = LinkStyle.notes) -> str:
+               links: LinkStyle = LinkStyle.notes, notes_at_end: bool = False) -> str:
     """The body for print: notes placed at their first call (``endnotes`` after the text instead), web
-    addresses printed as ``links`` says, wide tables set smaller, formulas drawn."""
+    addresses printed as ``links`` says (with ``notes_at_end``, their notes after the text too), wide tables
+    set smaller, formulas drawn."""
     wrapper = rendered.body_copy()
-    if links is LinkStyle.notes:
-        add_link_notes(wrapper)
+    link_notes = add_link_notes(wrapper, notes_at_end) if links is LinkStyle.notes else []
     if links is not LinkStyle.none:
         mark_printed_urls(wrapper)
     mark_wide_tables(wrapper)
@@ -47,7 +47,7 @@ def print_body(rendered: RenderedArticle, endnotes: frozenset[int] = frozenset()
         replacement.tail = call.tail
         call.getparent().replace(call, replacement)
     add_endnotes_section(wrapper, [by_number[n] for n in sorted(endnotes) if n in by_number],
-                         words_for(rendered.article.lang)("notes"))
+                         words_for(rendered.article.lang)("notes"), link_notes)
     draw_maths(wrapper, rendered.article)
     mark_end_of_text(wrapper)
     return serialise_html(wrapper)
@@ -115,18 +115,25 @@ def footnote_span(note: Note) -> etree._Element:
     return holder
 
 
-def add_endnotes_section(wrapper: etree._Element, notes: list[Note], heading: str) -> None:
-    """Notes that could not be footnotes, after the text under ``heading``, with their own numbers."""
-    if not notes:
+def add_endnotes_section(wrapper: etree._Element, notes: list[Note], heading: str,
+                         link_notes: list[tuple[str, str]] = ()) -> None:
+    """Notes that could not be footnotes (or that the edition sets at the end), after the text under
+    ``heading``, with their own numbers; then the addresses of lettered link notes set there."""
+    if not notes and not link_notes:
         return
     section = etree.SubElement(wrapper, "section", {"class": "endnotes"})
     etree.SubElement(section, "h2").text = heading
-    items = etree.SubElement(section, "ol")
-    for note in notes:
-        item = etree.SubElement(items, "li", {"id": f"endnote-{note.number}", "value": str(note.number)})
-        content = copy.deepcopy(note.body)
-        item.text = content.text
-        item.extend(content)
+    if notes:
+        items = etree.SubElement(section, "ol")
+        for note in notes:
+            item = etree.SubElement(items, "li", {"id": f"endnote-{note.number}", "value": str(note.number)})
+            content = copy.deepcopy(note.body)
+            item.text = content.text
+            item.extend(content)
+    if link_notes:
+        items = etree.SubElement(section, "ol", {"class": "link-notes", "type": "a"})
+        for letter, href in link_notes:
+            etree.SubElement(items, "li", {"id": f"linknote-{letter}", "class": "link-note-address"}).text = href
 
 
 # where a link's address can float to the page foot: running text (not headings, captions, table cells or
@@ -135,27 +142,34 @@ RUNNING_TEXT = ("p", "li", "dd", "dt", "blockquote")
 NOT_RUNNING_TEXT = {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th", "pre", "caption", "aside"}
 
 
-def add_link_notes(wrapper: etree._Element) -> None:
+def add_link_notes(wrapper: etree._Element, at_end: bool = False) -> list[tuple[str, str]]:
     """Each web link in running text (whose text is not its address) followed by a note giving the address,
     lettered a, b, c… apart from the article's own numbered notes; the same address again gets the same
-    letter. The link text stays in the line, so justified lines keep their even spacing."""
+    letter. The link text stays in the line, so justified lines keep their even spacing. The notes float to
+    the page foot, or (``at_end``) only their letters stay and the (letter, address) pairs are returned for
+    the notes after the text."""
     letters: dict[str, str] = {}
     for link in wrapper.xpath('.//a[starts-with(@href, "http")]'):
         href = link.get("href")
         text = " ".join(link.text_content().split())
         if text.rstrip("/") == href.rstrip("/") or not in_running_text(link):
             continue
-        if href in letters:
-            call = etree.Element("sup", {"class": "link-note-again"})
+        first = href not in letters
+        letters.setdefault(href, letter_of(len(letters)))
+        if at_end:
+            call = etree.Element("a", {"class": "endnote-call", "href": f"#linknote-{letters[href]}"})
             call.text = letters[href]
-        else:
-            letters[href] = letter_of(len(letters))
+        elif first:
             call = etree.Element("span", {"class": "footnote link-note", "data-link": letters[href]})
             call.text = href
+        else:
+            call = etree.Element("sup", {"class": "link-note-again"})
+            call.text = letters[href]
         call.tail = link.tail
         link.tail = None
         link.addnext(call)
         link.set("class", (link.get("class", "") + " noted").strip())
+    return [(letter, href) for href, letter in letters.items()] if at_end else []
 
 
 def in_running_text(link: etree._Element) -> bool:

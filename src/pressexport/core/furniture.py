@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from importlib.resources import files
 
+import yaml
 from lxml import etree
 
 from ..model import Article
@@ -63,5 +66,26 @@ def add_end_mark(tree: etree._Element, mark: str) -> None:
                         "[not(ancestor-or-self::aside)][not(ancestor-or-self::figure)]")
     if not blocks:
         return
-    span = etree.SubElement(blocks[-1], "span", {"class": "end-mark"})
-    span.text = mark
+    text, tint = printable_mark(mark)
+    # decorative: a screen reader need not read "black diamond" after the last sentence
+    span = etree.SubElement(blocks[-1], "span", {"class": f"end-mark end-mark-{tint}" if tint else "end-mark",
+                                                  "aria-hidden": "true"})
+    span.text = text
+
+
+TEXT_PRESENTATION = "\ufe0e"  # asks for a symbol's text form
+EMOJI_PRESENTATION = "\ufe0f"
+
+
+@functools.lru_cache(maxsize=1)
+def end_mark_symbols() -> dict[str, dict[str, str]]:
+    """data/end_marks.yaml: colour emoji → the text symbol printed instead, and its tint in the standard PDF."""
+    return yaml.safe_load((files("pressexport") / "data" / "end_marks.yaml").read_text(encoding="utf-8"))
+
+
+def printable_mark(mark: str) -> tuple[str, str]:
+    """The end mark as every edition can print it in the text's own ink, and its tint ('' for none): a colour
+    emoji becomes its text symbol (🔷 → ◆, blue)."""
+    bare = mark.replace(EMOJI_PRESENTATION, "").replace(TEXT_PRESENTATION, "").strip()
+    symbol = end_mark_symbols().get(bare)
+    return (symbol["text"], symbol.get("tint", "")) if symbol else (bare, "")

@@ -9,7 +9,8 @@ from lxml import etree
 from ..model import Heading
 from ..names import first_free
 
-RESERVED_ID = re.compile(r"^(?:(?:note|noteref)-\d+(?:-\d+)?|credits|toc|landmarks|cover|end-of-text)$")
+RESERVED_ID = re.compile(r"^(?:(?:note|noteref|endnote)-\d+(?:-\d+)?|linknote-[a-z]+|credits|toc|landmarks|cover|"
+                         r"end-of-text)$")
 NAME_START = ("A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f"
               "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")  # XML 1.0, 5th ed.
 NAME_CHAR = NAME_START + "\\-.0-9\xb7\u0300-\u036f\u203f\u2040"
