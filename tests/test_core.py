@@ -732,4 +732,4 @@ def test_the_licence_name_is_kept_on_one_line():
 
     paragraph = licence_paragraph(resolve_licence("CC-BY-SA-4.0"), "The piece", words_for("en"))
     assert '<span class="licence-short">CC BY-SA 4.0</span>' in paragraph
-    assert ".licence-short { white-space: nowrap; }" in (PROJECT / "styles" / "base.css").read_text(encoding="utf-8")
+    assert ".licence-short, .held { white-space: nowrap; }" in (PROJECT / "styles" / "base.css").read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pypdf import PdfReader
 
@@ -319,3 +321,23 @@ def test_a_table_row_is_never_split_across_pages(tmp_path, size):
     header = pages_of_row.pop("N")
     assert header == set().union(*pages_of_row.values()) and len(header) > 1  # repeated on every page of the table
     assert len(pages_of_row) == 40 and all(len(pages) == 1 for pages in pages_of_row.values())
+
+
+def test_the_credits_are_not_hyphenated_and_hold_a_title_s_quotes_to_its_words(tmp_path):
+    from pressexport.build import BuildOptions, build
+
+    paths = []
+    for n in range(10):  # titles of every length, so that the credits' lines break everywhere
+        title = " ".join(["Unge", "tidal", "grids", "of", "the", "northern", "sea"][: 1 + n % 7]) + " x" * n
+        paths.append(write_article(tmp_path / f"t{n}", f"---\ntitle: '{title}'\nlang: en\nlicence: CC-BY-SA-4.0\n"
+                                                        f"authors: Ann Ungeheuer-Beispielsweise\n---\n\nText.\n"))
+    report = build(paths, BuildOptions(out_dir=tmp_path / "out", formats=("pdf",), pdf=pdf.PdfOptions(page_size="a5")))
+    assert report.ok, report.failures
+    for path in report.written:
+        lines = [line.rstrip() for page in PdfReader(path).pages for line in page.extract_text().splitlines()]
+        credits = lines[next(i for i, line in enumerate(lines) if line.startswith("Credits")):]
+        assert not any(line.endswith("“") for line in credits), credits
+        # names and words of the credits are never cut by an added hyphen (U+2010; a compound's own may end a line)
+        assert not any(line.endswith("\u2010") for line in credits), credits
+    credits = pdf.document_html(render_article(load_article(paths[3])), None)
+    assert '<span class="held">“Unge</span>' in credits and '<span class="held">x”</span>' in credits

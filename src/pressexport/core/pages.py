@@ -89,14 +89,27 @@ def credit_span(cover: Cover, words: Words) -> str:
     return f'<span class="credit">{labelled}</span>'
 
 
+def marks_held(subject: str) -> str:
+    """A quoted title as markup whose opening mark stays with its first word and closing mark with its last:
+    a line must not end on “ (Pango may break after an opening quote)."""
+    words = subject.split(" ")
+    ends = {0, len(words) - 1}
+    held = [f'<span class="held">{escape(word)}</span>' if index in ends and len(word) <= HELD_LONGEST
+            else escape(word) for index, word in enumerate(words)]
+    return " ".join(held)
+
+
+HELD_LONGEST = 24  # a longer word is left free to wrap (held whole, it could run off the measure)
+
+
 def licence_paragraph(licence: Licence, subject: str, words: Words) -> str:
     """A sentence stating the licence, linked to its deed, followed by the one-line deed (both in the
     language of ``words``)."""
     licence = in_language(licence, words.tag)
     if licence.url is None:
-        return f'<p class="licence">{words("subject_all_rights_reserved", subject=escape(subject))}</p>'
+        return f'<p class="licence">{words("subject_all_rights_reserved", subject=marks_held(subject))}</p>'
     link = f'<a href="{escape(licence.url)}">{escape(licence.name)}</a>'
-    sentence = words("licensed_under", subject=escape(subject), licence=link, short=short_name(licence))
+    sentence = words("licensed_under", subject=marks_held(subject), licence=link, short=short_name(licence))
     return f'<p class="licence">{sentence} {escape(licence.deed)}</p>'
 
 
