@@ -166,3 +166,31 @@ def test_epub_styles_use_relative_units_only():
     for name in ("base.css", "epub.css"):
         css = (styles_dir() / name).read_text(encoding="utf-8")
         assert not re.search(r"\d(px|pt|mm|cm|in|pc)\b", css), name
+
+
+def test_epub_colours_are_set_only_with_their_background_so_night_modes_work():
+    # a reading system's night mode sets the page's text and background colours; a rule of ours that set one
+    # of them alone would leave light text on a light box, or dark text on the night's black
+    import tinycss2
+
+    from pressexport.backends.epub_documents import STYLESHEETS
+    from pressexport.resources import styles_dir
+
+    declared: dict[str, dict[str, str]] = {}
+    for name in STYLESHEETS:
+        rules = tinycss2.parse_stylesheet((styles_dir() / name).read_text(encoding="utf-8"), skip_comments=True,
+                                          skip_whitespace=True)
+        for rule in rules:
+            if rule.type != "qualified-rule":
+                continue
+            selector = tinycss2.serialize(rule.prelude).strip()
+            for declaration in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True):
+                if declaration.type == "declaration":
+                    value = tinycss2.serialize(declaration.value).strip()
+                    declared.setdefault(selector, {})[declaration.lower_name] = value
+    for selector, properties in declared.items():
+        background = properties.get("background", properties.get("background-color", "none"))
+        colour = properties.get("color", "inherit")
+        painted = background not in ("none", "transparent", "inherit")
+        assert not painted, f"{selector} paints a background in the EPUB: {background}"
+        assert colour in ("inherit", "currentColor"), f"{selector} sets a text colour without its background"
