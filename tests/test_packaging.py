@@ -53,7 +53,6 @@ def test_the_installed_wheel_builds_the_seed_outside_the_checkout(wheel: Path, t
     work = tmp_path / "elsewhere"
     shutil.copytree(SEED.parent, work / "article")
     env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": "1700000000"}
-    env.pop("PRESSEXPORT_STYLES", None)
     where = subprocess.run([sys.executable, "-c", "import pressexport; print(pressexport.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()).is_relative_to(target), "the checkout's package was imported, not the wheel's"

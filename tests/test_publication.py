@@ -236,3 +236,13 @@ def test_init_refuses_bad_values_in_one_line(tmp_path, args, said):
     result = CliRunner().invoke(app, ["init", str(tmp_path / "new"), *args])
     assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output
     assert not (tmp_path / "new" / "pressexport.yaml").exists()
+
+
+def test_a_broken_config_is_said_once_for_all_its_articles(tmp_path):
+    folder = publication(tmp_path / "review", "publication: The Review\npage_size: b5\n")
+    result = CliRunner().invoke(app, ["batch", str(folder), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and errors[0].endswith("pressexport.yaml:2: page_size: unknown page size 'b5'; use one of "
+                                                   "a4, letter, a5"), errors
+    assert "error: the same for 1 more article\n" in result.output

@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,9 +191,12 @@ def print_written(report: BuildReport, quiet: bool) -> None:
 
 
 def print_failures(report: BuildReport, verbose: bool) -> None:
-    """One line per failure; with ``verbose``, the traceback of each internal error too."""
-    for failure in report.failures:
+    """One line per failure, each said once (a broken publication config fails every article under it with
+    the same lines: they are counted, not repeated); with ``verbose``, the traceback of each internal error."""
+    for failure, times in Counter(report.failures).items():
         typer.echo(f"error: {failure}", err=True)
+        if times > 1:
+            typer.echo(f"error: the same for {times - 1} more article{'s' if times > 2 else ''}", err=True)
     if verbose:
         for trace in report.tracebacks:
             typer.echo(trace.rstrip("\n"), err=True)

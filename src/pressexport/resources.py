@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -10,13 +11,13 @@ from pathlib import Path
 from .errors import PressexportError
 
 
+@functools.lru_cache(maxsize=1)
 def styles_dir() -> Path:
-    """The styles folder: $PRESSEXPORT_STYLES, else the stylesheets and fonts shipped inside the package."""
-    override = os.environ.get("PRESSEXPORT_STYLES")
-    folder = Path(override) if override else Path(__file__).resolve().parent / "styles"
+    """The stylesheets and fonts shipped inside the package (a publication's own come from its config, as
+    its house style: sources/publication.py)."""
+    folder = Path(__file__).resolve().parent / "styles"
     if not (folder / "base.css").is_file():
-        raise PressexportError(f"no base.css in styles folder {folder}",
-                               hint="reinstall pressexport, or set PRESSEXPORT_STYLES to a folder holding its stylesheets")
+        raise PressexportError(f"no base.css in the styles folder {folder}", hint="reinstall pressexport")
     return folder
 
 
