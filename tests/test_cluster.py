@@ -45,7 +45,9 @@ def test_a_cluster_builds_what_the_local_workers_build(tmp_path, client):
     assert len(remote.failures) == 1 and str(folder / "2021" / "bad" / "article.md") in remote.failures[0]
     assert [(d.code, d.file) for d in remote.diagnostics] == [("image-missing", str(folder / "2020/two/article.md"))]
     with Record.open(tmp_path / "cluster") as record:
-        assert sorted(record.get("2020/one/article.md").inputs) == ["2020/one/article.md", "shared/map.png"]
+        inputs = record.get("2020/one/article.md").inputs
+        assert sorted(name for name in inputs if not name.endswith("pressexport.yaml")) == [
+            "2020/one/article.md", "shared/map.png"]  # and the publication configs looked for, absent
         assert record.get("2020/two/article.md").inputs["shared/gone.png"][0] is None
     again = batch(folder, options, BatchOptions(scheduler=client))
     assert again.written == [] and len(again.unchanged) == 2  # the record's quick checks hold
@@ -95,4 +97,18 @@ def test_linked_articles_and_images_build_on_a_cluster_byte_for_byte_as_here(tmp
     assert names == sorted(path.relative_to(tmp_path / "local").as_posix() for path in local.written)
     assert names == ["2020/linked.epub", "2020/linked.pdf", "2021/issue/pictured.epub", "2021/issue/pictured.pdf"]
     for name in names:
+        assert (tmp_path / "cluster" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_a_cluster_builds_with_the_publication_s_config_and_house_style(tmp_path, client):
+    from test_publication import publication
+
+    folder = publication(tmp_path / "review")
+    remote = batch(folder, BuildOptions(out_dir=tmp_path / "cluster"), BatchOptions(scheduler=client))
+    local = batch(folder, BuildOptions(out_dir=tmp_path / "local"), BatchOptions(jobs=1))
+    assert remote.failures == [] and local.failures == []
+    names = sorted(path.relative_to(tmp_path / "cluster").as_posix() for path in remote.written)
+    assert names == ["2024/tides.epub", "2024/tides.pdf", "2024/winds.epub", "2024/winds.pdf"]
+    for name in names:  # the config (A5) and the house's font and CSS reached the workers
         assert (tmp_path / "cluster" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name

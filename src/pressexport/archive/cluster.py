@@ -76,7 +76,7 @@ def files_read(job: Job) -> dict[str, Path]:
         with collecting():
             issue = load_issue(job.path.parent, job.root)
         issue_folder = PurePosixPath(job.key).parent
-        files = {job.key: job.path}
+        files = {job.key: job.path, **publication_files(issue.config_inputs, job.root)}
         if issue.cover and issue.cover.image:
             files[written_under(issue_folder, issue.cover.declared_image, issue.cover.image, job.root)] = issue.cover.image
         for path in issue.articles:
@@ -84,6 +84,13 @@ def files_read(job: Job) -> dict[str, Path]:
             files.update(article_files(path, key, job.root))
         return files
     return article_files(job.path, job.key, job.root)
+
+
+def publication_files(inputs, root: Path) -> dict[str, Path]:
+    """The publication config and house files a build reads (those present), by their paths under the root."""
+    return {found.resolve().relative_to(root).as_posix(): found for found in (item.path for item in inputs
+                                                                              if item.sha256 is not None)
+            if found.resolve().is_relative_to(root)}
 
 
 def article_files(path: Path, key: str, root: Path) -> dict[str, Path]:
@@ -96,7 +103,7 @@ def article_files(path: Path, key: str, root: Path) -> dict[str, Path]:
     wanted = [((img.get("src") or "").strip(), None) for part in parts for img in part.iter("img")]
     if article.cover and article.cover.declared_image:
         wanted.append((article.cover.declared_image, article.cover.looked_for))
-    files = {key: path}
+    files = {key: path, **publication_files(article.config_inputs, root)}
     for src, found in wanted:
         found = found or local_image(src, article)
         if found is not None and found.is_file():
