@@ -69,10 +69,6 @@ class HouseStyle:
     epub: tuple[Path, ...] = ()
     files: tuple[Path, ...] = ()  # what the sheets use (fonts, images) and the fonts' licences
 
-    def sheets(self, edition: str) -> tuple[Path, ...]:
-        """The stylesheets of one edition ('pdf' or 'epub')."""
-        return self.pdf if edition == "pdf" else self.epub
-
 
 @dataclass(frozen=True)
 class Article:

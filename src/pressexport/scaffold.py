@@ -57,7 +57,8 @@ def scaffold(folder: Path, publication: NewPublication = NewPublication()) -> li
 
 
 def template_values(publication: NewPublication) -> dict[str, str]:
-    """The placeholders' values: YAML scalars in the config and front matter, plain text elsewhere."""
+    """The placeholders' values: YAML scalars in the config and front matter ({name}), plain text in comments
+    and Markdown ({comment_name}, {text_name}), and inside a CSS comment ({css_name})."""
     def yaml_scalar(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
@@ -71,8 +72,4 @@ def template_values(publication: NewPublication) -> dict[str, str]:
 def filled(template: str, values: dict[str, str]) -> str:
     """A template with its ``{placeholder}``s replaced (CSS braces, which hold spaces, are left alone)."""
     text = (files("pressexport") / "data" / "init" / template).read_text(encoding="utf-8")
-    if template == "house.css":
-        values = {**values, "name": values["css_name"]}
-    elif template == "article.md":
-        values = {**values, "name": values["text_name"]}
     return PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from .yamlvalues import Problem, Value, decode_source, parse_front_matter, shown
 
 CONFIG_FILE = "pressexport.yaml"
 MAX_CONFIG_BYTES = 64 * 1024
+MAX_LEVELS = 64  # folders looked up from an article for its config
 MAX_STYLESHEET_BYTES = 1024 * 1024
 # front-matter keys a config may give every article (an article's own value wins)
 ARTICLE_DEFAULTS = ("publication", "issn", "licence", "lang", "print_note", "end_mark", "base_url")
@@ -48,23 +50,26 @@ class Publication:
     inputs: tuple[Input, ...] = ()  # the configs looked for (absent ones too) and the house files, hashed
 
 
+def config_candidates(folder: Path, root: Path | None = None) -> Iterator[Path]:
+    """Where a config for the articles in ``folder`` may lie, nearest first: in ``folder``, then in each folder
+    above it, up to ``root`` (if given) and at most MAX_LEVELS up."""
+    for level, candidate in enumerate((folder.absolute(), *folder.absolute().parents)):
+        yield candidate / CONFIG_FILE
+        if level == MAX_LEVELS or root is not None and candidate.resolve() == root:
+            return
+
+
 def config_above(folder: Path, root: Path | None = None) -> Path | None:
     """The nearest ``pressexport.yaml`` in ``folder`` or a folder above it (not above ``root``, if given)."""
-    folder = folder.absolute()
-    for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_FILE).is_file():
-            return candidate / CONFIG_FILE
-        if root is not None and candidate.resolve() == root:
-            return None
-    return None
+    return next((candidate for candidate in config_candidates(folder, root) if candidate.is_file()), None)
 
 
 def publication_for(folder: Path, root: Path) -> Publication:
     """The publication config that applies to the articles in ``folder`` (inside ``root``), checked."""
     looked_for = []
-    for candidate in (folder.absolute(), *folder.absolute().parents):
-        looked_for.append(candidate / CONFIG_FILE)
-        if (candidate / CONFIG_FILE).is_file() or candidate.resolve() == root or len(looked_for) > 64:
+    for candidate in config_candidates(folder, root):
+        looked_for.append(candidate)
+        if candidate.is_file():
             break
     absent = tuple(Input(path, None) for path in looked_for[:-1])  # adding one of them changes the config
     file = looked_for[-1]
