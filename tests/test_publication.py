@@ -246,3 +246,13 @@ def test_a_broken_config_is_said_once_for_all_its_articles(tmp_path):
     assert len(errors) == 2 and errors[0].endswith("pressexport.yaml:2: page_size: unknown page size 'b5'; use one of "
                                                    "a4, letter, a5"), errors
     assert "error: the same for 1 more article\n" in result.output
+
+
+def test_no_eco_on_the_command_line_wins_over_the_config_s_eco(tmp_path):
+    folder = publication(tmp_path / "review", CONFIG + "eco: true\n")
+    runner = CliRunner()
+    with_config = runner.invoke(app, ["pdf", str(folder / "2024" / "tides"), "-o", str(tmp_path / "a"), "-q"])
+    assert with_config.exit_code == 0 and (tmp_path / "a" / "2024" / "tides.eco.pdf").is_file()
+    refused = runner.invoke(app, ["pdf", str(folder / "2024" / "tides"), "-o", str(tmp_path / "b"), "-q", "--no-eco"])
+    assert refused.exit_code == 0, refused.output
+    assert sorted(path.name for path in (tmp_path / "b" / "2024").iterdir()) == ["tides.pdf"]

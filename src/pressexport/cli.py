@@ -42,10 +42,14 @@ app = typer.Typer(
 ECO_ONLY = {"eco_columns": "--eco-columns", "eco_images": "--eco-images"}
 
 
+ONE_WAY_SWITCHES = ("allow_remote", "split")  # flags with no --no- form: off means not given
+
+
 def given_settings(**values: object) -> dict[str, object]:
-    """The settings (settings.py) given on the command line: those not left unset (None, or an off switch
-    that has no --no- form)."""
-    return {name: value for name, value in values.items() if value is not None and value is not False}
+    """The settings (settings.py) given on the command line: those not left unset (None, or off for a switch
+    that has no --no- form). --no-eco and --no-embed-fonts are given: they win over the config's true."""
+    return {name: value for name, value in values.items()
+            if value is not None and not (name in ONE_WAY_SWITCHES and value is False)}
 
 
 def check_eco_options(given: dict[str, object], report: bool, paths: list[Path], root: Path | None) -> None:
